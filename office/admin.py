@@ -1,0 +1,246 @@
+"""What the three administrators edit in Django admin. Every change is audited (the LogEntry
+receiver in ``office.signals``); the audit trail itself is read-only for everyone."""
+
+from __future__ import annotations
+
+import csv
+
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from office import audit, roles, services
+from office.models import (
+    AuditEvent,
+    CalendarDay,
+    OfficeSettings,
+    Post,
+    Rule,
+    RuleVersion,
+    Unit,
+    User,
+)
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ("name", "short_name", "code", "kind", "head", "is_active")
+    list_filter = ("kind", "is_active")
+    search_fields = ("name", "short_name", "code")
+    autocomplete_fields = ("head",)
+    ordering = ("kind", "order", "code")
+
+
+@admin.register(Post)
+class PostAdmin(admin.ModelAdmin):
+    list_display = ("name", "code", "unit", "is_leadership", "order")
+    list_filter = ("is_leadership", "unit")
+    search_fields = ("name", "code", "duties")
+
+
+def _check_roles(groups) -> None:
+    roles.validate_role_names(g.name for g in groups)
+
+
+class StaffChangeForm(UserChangeForm):
+    class Meta(UserChangeForm.Meta):
+        model = User
+        fields = "__all__"
+
+    def clean_groups(self):
+        groups = self.cleaned_data.get("groups")
+        if groups is not None:
+            _check_roles(groups)
+        return groups
+
+
+class StaffCreationForm(UserCreationForm):
+    class Meta(UserCreationForm.Meta):
+        model = User
+        fields = ("username", "full_name", "unit", "post", "title", "phone", "email")
+
+
+PROFILE_FIELDS = ("full_name", "unit", "post", "title", "phone", "email")
+
+
+@admin.register(User)
+class StaffAdmin(BaseUserAdmin):
+    """System admins keep accounts and profiles; security admins assign roles and unlock.
+    Neither sees the other's fields (三员分立)."""
+
+    form = StaffChangeForm
+    add_form = StaffCreationForm
+    list_display = ("username", "full_name", "unit", "post", "title", "is_active", "last_login")
+    list_filter = ("is_active", "groups", "unit__kind", "unit")
+    search_fields = ("username", "full_name", "phone", "email")
+    ordering = ("unit__order", "username")
+    filter_horizontal = ("groups",)
+    add_fieldsets = (
+        (None, {"classes": ("wide",),
+                "fields": ("username", "password1", "password2", *PROFILE_FIELDS)}),
+    )
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return self.add_fieldsets
+        user = request.user
+        sets = []
+        if user.is_superuser or roles.has_role(user, roles.SYSTEM_ADMIN):
+            sets.append((None, {"fields": ("username", "password")}))
+            sets.append((_("Profile"), {"fields": PROFILE_FIELDS}))
+            sets.append((_("Status"), {"fields": ("is_active", "last_login", "date_joined")}))
+        if user.is_superuser or roles.has_role(user, roles.SECURITY_ADMIN):
+            sets.append((_("Roles"), {"fields": ("groups", "is_staff")}))
+        if user.is_superuser:
+            sets.append((_("Superuser"), {"fields": ("is_superuser", "user_permissions")}))
+        return sets
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("last_login", "date_joined")
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser or roles.has_role(request.user, roles.SYSTEM_ADMIN)
+
+
+class RuleForm(forms.ModelForm):
+    """The rule's identity plus the text of a new version. Saving changed text creates a new
+    version (``services.revise_rule``); the old ones stay readable."""
+
+    version_title = forms.CharField(label=_("Title"), max_length=200)
+    version_body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 18}))
+    version_from = forms.DateField(label=_("New version in force from"), required=False,
+                                   help_text=_("Default: today."))
+
+    class Meta:
+        model = Rule
+        fields = ("code", "area", "kind", "posts", "order")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            latest = self.instance.versions.order_by("-number").first()
+            if latest:
+                self.fields["version_title"].initial = latest.title
+                self.fields["version_body"].initial = latest.body
+
+
+class RuleVersionInline(admin.TabularInline):
+    model = RuleVersion
+    fields = ("number", "title", "in_force_from", "in_force_until", "created_by", "created_at")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    ordering = ("-number",)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Rule)
+class RuleAdmin(admin.ModelAdmin):
+    form = RuleForm
+    list_display = ("title", "code", "area", "kind", "order")
+    list_filter = ("area", "kind")
+    search_fields = ("title", "code")
+    filter_horizontal = ("posts",)
+    inlines = [RuleVersionInline]
+    fieldsets = (
+        (None, {"fields": ("code", "area", "kind", "order", "posts")}),
+        (_("Text (saving a change creates a new version)"),
+         {"fields": ("version_title", "version_body", "version_from")}),
+    )
+
+    def save_model(self, request, obj, form, change):
+        obj.title = form.cleaned_data["version_title"]
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        try:
+            services.revise_rule(
+                rule=form.instance, acting_user=request.user,
+                title=form.cleaned_data["version_title"], body=form.cleaned_data["version_body"],
+                in_force_from=form.cleaned_data.get("version_from"),
+            )
+        except ValidationError as exc:
+            self.message_user(request, exc.messages[0], level="error")
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # rules are superseded, not deleted
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    list_display = ("date", "weekday", "kind", "name")
+    list_filter = ("kind", "name")
+    date_hierarchy = "date"
+    search_fields = ("name",)
+
+    @admin.display(description=_("weekday"))
+    def weekday(self, obj):
+        from django.utils.formats import date_format
+
+        return date_format(obj.date, "l")
+
+
+@admin.register(OfficeSettings)
+class OfficeSettingsAdmin(admin.ModelAdmin):
+    list_display = ("office_name", "work_starts", "work_ends", "same_day_cutoff")
+
+    def has_add_permission(self, request):
+        return not OfficeSettings.objects.exists() and super().has_add_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ("at", "actor_name", "action", "result", "object_repr", "ip_address")
+    list_filter = ("result", "action", ("at", admin.DateFieldListFilter))
+    search_fields = ("actor_name", "action", "object_repr", "ip_address")
+    date_hierarchy = "at"
+    list_per_page = 100
+    actions = ["export_csv"]
+    readonly_fields = [f.name for f in AuditEvent._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_export_permission(self, request):
+        return request.user.has_perm("office.export_auditevent")
+
+    def changelist_view(self, request, extra_context=None):
+        audit.record("audit.query", actor=request.user, detail={"query": request.GET.urlencode()})
+        return super().changelist_view(request, extra_context)
+
+    @admin.action(description=_("Export selected events (CSV)"), permissions=["export"])
+    def export_csv(self, request, queryset):
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        audit.record("audit.export", actor=request.user, detail={"count": queryset.count()})
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        response["Content-Disposition"] = f'attachment; filename="audit-{stamp}.csv"'
+        response.write("\ufeff")  # so spreadsheet programs read UTF-8
+        writer = csv.writer(response)
+        writer.writerow(["time", "user", "action", "result", "object_type", "object_id",
+                         "object", "address", "detail"])
+        for e in queryset.select_related("content_type").order_by("at", "pk").iterator():
+            writer.writerow([
+                timezone.localtime(e.at).isoformat(), e.actor_name, e.action, e.result,
+                e.content_type.model if e.content_type_id else "", e.object_id, e.object_repr,
+                e.ip_address or "", e.detail,
+            ])
+        return response

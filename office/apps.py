@@ -1,0 +1,24 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OfficeConfig(AppConfig):
+    name = "office"
+    verbose_name = _("Office")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from office import desk, roles, signals
+
+        post_migrate.connect(signals.sync_roles_after_migrate, sender=self)
+        signals.connect()
+
+        desk.register_nav(desk.NavItem("desk", _("My desk"), "office:desk", order=0))
+        desk.register_nav(desk.NavItem("rules", _("Rules"), "office:rules", order=80))
+        desk.register_nav(desk.NavItem(
+            "acknowledgements", _("Acknowledgements"), "office:acknowledgements",
+            roles=frozenset({roles.SECTION_CHIEF, roles.OFFICE_DIRECTOR}), order=85))
+        desk.register_nav(desk.NavItem(
+            "admin", _("Administration"), "admin:index", roles=frozenset(roles.ADMIN_ROLES),
+            order=200))

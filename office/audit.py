@@ -1,0 +1,66 @@
+"""Writing the audit trail. ``record`` is called inside the transaction of the action it
+records, so the action and its audit row commit or roll back together.
+
+The client address comes from the request being served (``AuditContextMiddleware`` puts it
+in a context variable); tasks and commands record no address.
+"""
+
+from __future__ import annotations
+
+import contextvars
+from typing import Any
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+
+_request_ip: contextvars.ContextVar[str | None] = contextvars.ContextVar("audit_ip", default=None)
+
+
+def client_ip(request) -> str | None:
+    """The client address, trusting exactly PROXY_COUNT reverse proxies."""
+    proxies = getattr(settings, "PROXY_COUNT", 0)
+    if proxies:
+        forwarded = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+                     if p.strip()]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def set_request_ip(ip: str | None) -> contextvars.Token:
+    return _request_ip.set(ip)
+
+
+def reset_request_ip(token: contextvars.Token) -> None:
+    _request_ip.reset(token)
+
+
+def record(
+    action: str,
+    *,
+    actor=None,
+    obj: Any = None,
+    result: str = "success",
+    detail: dict | None = None,
+    ip: str | None = None,
+    actor_name: str = "",
+):
+    """Append one audit event. Returns it."""
+    from office.models import AuditEvent
+
+    if actor is not None and not getattr(actor, "is_authenticated", False):
+        actor = None
+    event = AuditEvent(
+        action=action,
+        actor=actor,
+        actor_name=(actor.get_username() if actor is not None else actor_name)[:150],
+        result=result,
+        ip_address=ip or _request_ip.get(),
+        detail=detail or {},
+    )
+    if obj is not None:
+        event.content_type = ContentType.objects.get_for_model(obj, for_concrete_model=False)
+        event.object_id = str(obj.pk)
+        event.object_repr = str(obj)[:200]
+    event.save(force_insert=True)
+    return event

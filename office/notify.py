@@ -1,0 +1,96 @@
+"""Notifications: stored in the in-app inbox, e-mailed by Celery after the commit.
+
+``notify`` is the one entry point. Its ``key`` is unique across all notifications: calling it
+again with the same key stores nothing and sends nothing, so a sweep that runs twice, or a
+worker that dies half way and is retried, never notifies twice.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from office.models import Notification
+
+EMAIL_CLAIM_TIMEOUT = timedelta(minutes=10)
+
+
+def notify(
+    recipient,
+    *,
+    title: str,
+    key: str | None = None,
+    body: str = "",
+    url: str = "",
+    kind: str = "info",
+    email: bool = True,
+) -> Notification | None:
+    """Store a notification for ``recipient`` unless one with ``key`` exists; queue its e-mail
+    on commit. Returns the new notification, or None when the key was already used.
+
+    Safe inside a caller's transaction: a duplicate key rolls back only its own savepoint."""
+    key = key or f"once:{uuid.uuid4()}"
+    try:
+        with transaction.atomic():
+            notification = Notification.objects.create(
+                recipient=recipient, dedup_key=key[:200], kind=kind, title=str(title)[:200],
+                body=str(body), url=url, send_email=email and bool(recipient.email),
+            )
+    except IntegrityError:
+        return None
+    if notification.send_email:
+        from office.tasks import send_notification_email
+
+        transaction.on_commit(lambda: send_notification_email.delay(notification.pk))
+    return notification
+
+
+def deliver_email(notification_id: int) -> bool:
+    """Send the e-mail of one notification at most once. Claims the row with a conditional
+    update (a claim older than EMAIL_CLAIM_TIMEOUT is considered abandoned by a dead worker),
+    sends, then marks it sent. Returns True when this call sent it."""
+    now = timezone.now()
+    claimed = (
+        Notification.objects.filter(pk=notification_id, send_email=True, email_sent_at__isnull=True)
+        .filter(_unclaimed(now))
+        .update(email_claimed_at=now)
+    )
+    if not claimed:
+        return False
+    notification = Notification.objects.select_related("recipient").get(pk=notification_id)
+    body = notification.body
+    if notification.url:
+        body = f"{body}\n\n{settings.SITE_URL}{notification.url}"
+    send_mail(notification.title, body, settings.DEFAULT_FROM_EMAIL,
+              [notification.recipient.email], fail_silently=False)
+    Notification.objects.filter(pk=notification_id).update(email_sent_at=timezone.now())
+    return True
+
+
+def _unclaimed(now) -> Q:
+    return Q(email_claimed_at__isnull=True) | Q(email_claimed_at__lt=now - EMAIL_CLAIM_TIMEOUT)
+
+
+def pending_email_ids(limit: int = 500) -> list[int]:
+    """E-mails not sent whose claim (if any) has expired: what a dead worker left behind."""
+    now = timezone.now()
+    return list(
+        Notification.objects.filter(send_email=True, email_sent_at__isnull=True)
+        .filter(_unclaimed(now), created_at__lt=now - timedelta(minutes=1))
+        .order_by("created_at").values_list("pk", flat=True)[:limit]
+    )
+
+
+@transaction.atomic
+def mark_read(*, user, notification_ids=None) -> int:
+    """Mark the user's notifications read (all unread ones when no ids are given)."""
+    qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if notification_ids is not None:
+        qs = qs.filter(pk__in=notification_ids)
+    return qs.update(read_at=timezone.now())

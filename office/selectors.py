@@ -1,0 +1,94 @@
+"""Read queries of the office core. Each runs a fixed number of queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from office.models import Notification, Rule, RuleAcknowledgement, RuleVersion, User
+
+
+def unread_count(user) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def recent_notifications(user, *, limit: int = 10, unread_only: bool = False) -> list[Notification]:
+    qs = Notification.objects.filter(recipient=user)
+    if unread_only:
+        qs = qs.filter(read_at__isnull=True)
+    return list(qs.order_by("-created_at", "-pk")[:limit])
+
+
+def notifications_page(user) -> QuerySet[Notification]:
+    return Notification.objects.filter(recipient=user).order_by("-created_at", "-pk")
+
+
+def _versions_in_force(on: dt.date) -> Q:
+    return Q(in_force_from__lte=on) & (Q(in_force_until__isnull=True) | Q(in_force_until__gte=on))
+
+
+def rules_in_force(on: dt.date | None = None) -> list[Rule]:
+    """Rules with a version in force on ``on``, each with ``current`` set to that version.
+    Three queries (rules, posts, versions)."""
+    on = on or timezone.localdate()
+    rules = list(
+        Rule.objects.prefetch_related(
+            "posts",
+            Prefetch("versions", queryset=RuleVersion.objects.filter(_versions_in_force(on)),
+                     to_attr="versions_in_force"),
+        ).order_by("area", "kind", "order", "code")
+    )
+    result = []
+    for rule in rules:
+        if rule.versions_in_force:
+            rule.current = rule.versions_in_force[0]
+            result.append(rule)
+    return result
+
+
+def binds(rule: Rule, user: User) -> bool:
+    post_ids = {p.pk for p in rule.posts.all()}
+    return not post_ids or user.post_id in post_ids
+
+
+@dataclass
+class RuleStatus:
+    rule: Rule
+    version: RuleVersion
+    binding: bool
+    acknowledged_at: dt.datetime | None
+
+
+def rule_library(user, on: dt.date | None = None) -> list[RuleStatus]:
+    """Rules in force, each with whether it binds ``user`` and when they acknowledged it.
+    Four queries."""
+    rules = rules_in_force(on)
+    acks = dict(
+        RuleAcknowledgement.objects.filter(user=user, version__in=[r.current for r in rules])
+        .values_list("version_id", "acknowledged_at")
+    )
+    return [RuleStatus(r, r.current, binds(r, user), acks.get(r.current.pk)) for r in rules]
+
+
+def unacknowledged_in_unit(unit, on: dt.date | None = None) -> list[tuple[User, list[Rule]]]:
+    """For each active member of ``unit``, the rules in force that bind them and that they have
+    not acknowledged. Members with nothing missing are left out. Five queries."""
+    rules = rules_in_force(on)
+    members = list(User.objects.filter(unit=unit, is_active=True).order_by("username"))
+    acked = set(
+        RuleAcknowledgement.objects.filter(user__in=members, version__in=[r.current for r in rules])
+        .values_list("user_id", "version_id")
+    )
+    result = []
+    for member in members:
+        missing = [r for r in rules if binds(r, member) and (member.pk, r.current.pk) not in acked]
+        if missing:
+            result.append((member, missing))
+    return result
+
+
+def rule_versions(rule: Rule) -> list[RuleVersion]:
+    return list(rule.versions.select_related("created_by").order_by("-number"))

@@ -1,0 +1,67 @@
+"""Write operations of the office core. Each is atomic and leaves an audit event."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from office import audit
+from office.models import Rule, RuleAcknowledgement, RuleVersion
+
+
+@transaction.atomic
+def revise_rule(*, rule: Rule, acting_user, title: str, body: str,
+                in_force_from: dt.date | None = None) -> RuleVersion | None:
+    """Give ``rule`` a new text. When a version exists and the text is unchanged, nothing
+    happens (returns None). Otherwise a new version is created, in force from
+    ``in_force_from`` (default today), and the previous open version ends the day before:
+    old versions are never rewritten, so what staff acknowledged stays readable."""
+    Rule.objects.select_for_update().get(pk=rule.pk)
+    today = timezone.localdate()
+    start = in_force_from or today
+    latest = rule.versions.order_by("-number").first()
+    if latest and latest.title == title and latest.body == body:
+        return None
+    if latest and start <= latest.in_force_from:
+        raise ValidationError(
+            _("A new version must come into force after the current one (from %(date)s).")
+            % {"date": latest.in_force_from.isoformat()}
+        )
+    if latest and (latest.in_force_until is None or latest.in_force_until >= start):
+        latest.in_force_until = start - dt.timedelta(days=1)
+        latest.save(update_fields=["in_force_until"])
+    version = RuleVersion.objects.create(
+        rule=rule, number=(latest.number + 1) if latest else 1, title=title, body=body,
+        in_force_from=start, created_by=acting_user,
+    )
+    if rule.title != title:
+        rule.title = title
+        rule.save(update_fields=["title"])
+    audit.record("rule.revise", actor=acting_user, obj=rule,
+                 detail={"version": version.number, "in_force_from": start.isoformat()})
+    return version
+
+
+@transaction.atomic
+def acknowledge_rule(*, version: RuleVersion, acting_user) -> RuleAcknowledgement:
+    """Record that ``acting_user`` has read ``version``. Only the version in force can be
+    acknowledged. Idempotent: acknowledging twice returns the first record."""
+    if not version.is_in_force(timezone.localdate()):
+        audit.record("rule.acknowledge", actor=acting_user, obj=version.rule, result="failure",
+                     detail={"version": version.number, "reason": "not in force"})
+        raise PermissionDenied(_("Only the version in force can be acknowledged."))
+    existing = RuleAcknowledgement.objects.filter(version=version, user=acting_user).first()
+    if existing:
+        return existing
+    try:
+        with transaction.atomic():
+            ack = RuleAcknowledgement.objects.create(version=version, user=acting_user)
+    except IntegrityError:  # a concurrent click got there first
+        return RuleAcknowledgement.objects.get(version=version, user=acting_user)
+    audit.record("rule.acknowledge", actor=acting_user, obj=version.rule,
+                 detail={"version": version.number})
+    return ack

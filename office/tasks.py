@@ -1,0 +1,18 @@
+from celery import shared_task
+
+from office import notify
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=30, max_retries=5)
+def send_notification_email(notification_id: int) -> bool:
+    """Send one notification's e-mail. Safe to run twice: the row is claimed first."""
+    return notify.deliver_email(notification_id)
+
+
+@shared_task
+def resend_pending_email() -> int:
+    """Periodic: requeue e-mails a dead worker left unsent."""
+    ids = notify.pending_email_ids()
+    for pk in ids:
+        send_notification_email.delay(pk)
+    return len(ids)

@@ -1,0 +1,89 @@
+"""Pages of the office core: the desk, notifications, the rules library."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from office import desk, notify, roles, selectors, services
+from office.models import Rule, RuleArea, RuleVersion
+
+
+def desk_view(request):
+    user = request.user
+    return render(request, "office/desk.html", {
+        "notifications": selectors.recent_notifications(user, limit=8, unread_only=True),
+        "panels": desk.panels_for(user),
+        "today": timezone.localdate(),
+    })
+
+
+def notifications_view(request):
+    page = Paginator(selectors.notifications_page(request.user), 30).get_page(request.GET.get("page"))
+    return render(request, "office/notifications.html", {"page": page})
+
+
+@require_POST
+def notifications_mark_read(request):
+    ids = request.POST.getlist("id")
+    clean_ids = [int(i) for i in ids if i.isdigit()] or None
+    count = notify.mark_read(user=request.user, notification_ids=clean_ids)
+    if request.headers.get("HX-Request"):
+        return render(request, "office/_unread_badge.html",
+                      {"unread_count": selectors.unread_count(request.user)})
+    messages.success(request, _("%(count)d notifications marked read.") % {"count": count})
+    return redirect(request.POST.get("next") or "office:notifications")
+
+
+def rules_view(request):
+    statuses = selectors.rule_library(request.user)
+    areas = []
+    for value, label in RuleArea.choices:
+        items = [s for s in statuses if s.rule.area == value]
+        areas.append({"value": value, "label": label, "items": items})
+    pending = sum(1 for s in statuses if s.binding and not s.acknowledged_at)
+    return render(request, "office/rules.html", {"areas": areas, "pending": pending})
+
+
+def rule_detail(request, pk: int):
+    rule = get_object_or_404(Rule, pk=pk)
+    versions = selectors.rule_versions(rule)
+    today = timezone.localdate()
+    current = next((v for v in versions if v.is_in_force(today)), None)
+    shown = current
+    if "v" in request.GET:
+        shown = next((v for v in versions if str(v.number) == request.GET["v"]), None)
+        if shown is None:
+            from django.http import Http404
+
+            raise Http404
+    acknowledged = None
+    if current is not None:
+        acknowledged = current.acknowledgements.filter(user=request.user).first()
+    return render(request, "office/rule_detail.html", {
+        "rule": rule, "versions": versions, "current": current, "shown": shown,
+        "acknowledged": acknowledged,
+    })
+
+
+@require_POST
+def rule_acknowledge(request, pk: int):
+    version = get_object_or_404(RuleVersion.objects.select_related("rule"), pk=pk)
+    try:
+        services.acknowledge_rule(version=version, acting_user=request.user)
+    except (PermissionDenied, ValidationError) as exc:
+        messages.error(request, exc.messages[0] if hasattr(exc, "messages") else str(exc))
+    else:
+        messages.success(request, _("Recorded: you have read “%(title)s”.") % {"title": version.title})
+    return redirect("office:rule_detail", pk=version.rule_id)
+
+
+def acknowledgements_view(request):
+    if not roles.has_role(request.user, roles.SECTION_CHIEF, roles.OFFICE_DIRECTOR):
+        raise PermissionDenied
+    unit = request.user.unit
+    rows = selectors.unacknowledged_in_unit(unit) if unit else []
+    return render(request, "office/acknowledgements.html", {"unit": unit, "rows": rows})

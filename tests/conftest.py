@@ -1,0 +1,39 @@
+import pytest
+from django.core.management import call_command
+
+from office import roles
+from tests.factories import UnitFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _zh_hans(settings):
+    settings.LANGUAGE_CODE = "zh-hans"
+
+
+@pytest.fixture
+def section(db):
+    return UnitFactory(code="MSK", name="秘书科", short_name="秘书科", kind="section")
+
+
+@pytest.fixture
+def make_user(db):
+    def make(*role_names, **kwargs):
+        return UserFactory(roles=list(role_names), **kwargs)
+    return make
+
+
+@pytest.fixture
+def clerk(make_user):
+    return make_user(roles.CLERK, username="clerk1", full_name="郑晓兰")
+
+
+@pytest.fixture
+def demo_office(db, settings):
+    settings.DEBUG = True
+    call_command("load_demo", verbosity=0)
+    settings.DEBUG = False
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
