@@ -44,6 +44,9 @@ def record(
     detail: dict | None = None,
     ip: str | None = None,
     actor_name: str = "",
+    content_type=None,
+    object_id: str = "",
+    object_repr: str = "",
 ):
     """Append one audit event. Returns it."""
     from office.models import AuditEvent
@@ -58,6 +61,10 @@ def record(
         ip_address=ip or _request_ip.get(),
         detail=detail or {},
     )
+    if content_type is not None:
+        event.content_type = content_type
+        event.object_id = str(object_id)
+        event.object_repr = str(object_repr)[:200]
     if obj is not None:
         event.content_type = ContentType.objects.get_for_model(obj, for_concrete_model=False)
         event.object_id = str(obj.pk)

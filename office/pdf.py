@@ -47,19 +47,25 @@ class PdfFetchRefused(Exception):
     pass
 
 
-def _url_fetcher(url: str, *args, **kwargs):
-    from weasyprint import default_url_fetcher
+def _local_fetcher():
+    """A WeasyPrint URL fetcher that reads only the project's static files from disk."""
+    from weasyprint.urls import URLFetcher
 
-    if url.startswith("file://"):
-        path = Path(url[len("file://"):]).resolve()
-        allowed = [Path(settings.BASE_DIR / "static").resolve(), Path(settings.FONT_DIR).resolve()]
-        if any(path.is_relative_to(root) for root in allowed):
-            return default_url_fetcher(url, *args, **kwargs)
-    if url.startswith("/static/"):
-        found = finders.find(url[len("/static/"):])
-        if found:
-            return default_url_fetcher(Path(found).as_uri(), *args, **kwargs)
-    raise PdfFetchRefused(f"PDF rendering fetches no remote resources: {url}")
+    roots = [Path(settings.BASE_DIR / "static").resolve(), Path(settings.FONT_DIR).resolve()]
+
+    class LocalOnlyFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            if url.startswith("/static/"):
+                found = finders.find(url[len("/static/"):])
+                if found:
+                    url = Path(found).resolve().as_uri()
+            if url.startswith("file://"):
+                path = Path(url[len("file://"):].split("?")[0]).resolve()
+                if any(path.is_relative_to(root) for root in roots):
+                    return super().fetch(path.as_uri(), headers)
+            raise PdfFetchRefused(f"PDF rendering fetches no remote resources: {url}")
+
+    return LocalOnlyFetcher()
 
 
 def render_html(html: str, *, extra_css: str = "") -> bytes:
@@ -68,8 +74,10 @@ def render_html(html: str, *, extra_css: str = "") -> bytes:
     from weasyprint.text.fonts import FontConfiguration
 
     fonts = FontConfiguration()
-    stylesheets = [CSS(string=font_face_css() + BASE_CSS + extra_css, font_config=fonts)]
-    return HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=_url_fetcher).write_pdf(
+    fetcher = _local_fetcher()
+    stylesheets = [CSS(string=font_face_css() + BASE_CSS + extra_css, font_config=fonts,
+                       url_fetcher=fetcher)]
+    return HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=fetcher).write_pdf(
         stylesheets=stylesheets, font_config=fonts
     )
 

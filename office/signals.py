@@ -46,10 +46,13 @@ def _on_admin_log(sender, instance: LogEntry, created: bool, **kwargs) -> None:
     audit.record(
         _ADMIN_ACTIONS.get(instance.action_flag, "admin.change"),
         actor=instance.user,
+        content_type=instance.content_type,
+        object_id=str(instance.object_id or ""),
+        object_repr=instance.object_repr,
         detail={
             "model": f"{instance.content_type.app_label}.{instance.content_type.model}"
             if instance.content_type_id else "",
-            "object_id": instance.object_id or "",
+            "object_id": str(instance.object_id or ""),
             "object": instance.object_repr,
             "change": instance.get_change_message(),
         },
