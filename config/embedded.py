@@ -43,6 +43,9 @@ def embedded_redis_url() -> str:
 
 def start_postgres(dbname: str = "zhengban") -> str:
     """Start (or reuse) the embedded PostgreSQL server and make sure ``dbname`` exists."""
+    runtime = var_dir() / "run"
+    runtime.mkdir(mode=0o700, exist_ok=True)
+    os.environ.setdefault("XDG_RUNTIME_DIR", str(runtime))
     import pgserver
 
     server = pgserver.get_server(str(postgres_dir()), cleanup_mode=None)
@@ -53,14 +56,17 @@ def start_postgres(dbname: str = "zhengban") -> str:
 
 
 def stop_postgres() -> None:
-    import pgserver
+    """Stop the embedded server (fast shutdown). pgserver's own reference counting keeps the
+    pids of every process that ever used the server, so we call pg_ctl ourselves."""
+    if not (postgres_dir() / "postmaster.pid").exists():
+        return
+    from pgserver._commands import pg_ctl
 
-    if (postgres_dir() / "postmaster.pid").exists():
-        pgserver.get_server(str(postgres_dir()), cleanup_mode="stop")
-        # get_server registers the stop at interpreter exit; trigger it now.
-        import atexit
-
-        atexit._run_exitfuncs()
+    user = "pgserver" if os.geteuid() == 0 else None
+    try:
+        pg_ctl(["-w", "-m", "fast", "stop"], pgdata=postgres_dir(), user=user, timeout=30)
+    except subprocess.CalledProcessError:
+        pass  # already stopped
 
 
 def redis_executable() -> str:

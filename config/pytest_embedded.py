@@ -14,9 +14,6 @@ from config import embedded
 # pgserver logs at interpreter exit, after pytest closed its streams: keep that quiet.
 logging.getLogger("pgserver").addHandler(logging.NullHandler())
 logging.getLogger("pgserver").propagate = False
-_run = embedded.var_dir() / "run"
-_run.mkdir(mode=0o700, exist_ok=True)
-os.environ.setdefault("XDG_RUNTIME_DIR", str(_run))
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")

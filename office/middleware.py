@@ -13,3 +13,25 @@ class AuditContextMiddleware:
             return self.get_response(request)
         finally:
             reset_request_ip(token)
+
+
+class ChineseFirstLocaleMiddleware:
+    """Simplified Chinese unless the user chose another language with the switcher (cookie).
+    The browser's Accept-Language is deliberately ignored: an office machine set up in English
+    still gets the office's language until its user picks English."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.conf import settings
+        from django.utils import translation
+
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        allowed = {code for code, _name in settings.LANGUAGES}
+        language = chosen if chosen in allowed else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response
