@@ -1,0 +1,231 @@
+"""`make bench`: seed a large office into a separate database and measure the main pages.
+
+    make bench BENCH_ARGS="--size 2000 --requests 200"
+
+Creates (or reuses) the database ``<name>_bench`` next to the configured one, migrates it,
+seeds ``--size`` staff with notifications and rules acknowledgements (workflow apps add their
+own seeders and pages to ``SEEDERS`` / ``PAGES`` through ``register``), starts gunicorn with
+several workers on it, drives real HTTP requests and prints p50/p95 latency and the number
+of SQL queries each page runs. Not part of `make test`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import http.cookiejar
+import os
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+BENCH_USER = "bench_clerk"
+BENCH_PASSWORD = "Bench@2026zb"
+
+# name -> callable(size) run inside Django against the bench database
+SEEDERS: dict[str, Callable[[int], None]] = {}
+# (label, path or callable(context) -> path, username)
+PAGES: list[tuple[str, str, str]] = [
+    ("desk", "/", BENCH_USER),
+    ("rules library", "/rules/", BENCH_USER),
+    ("notifications", "/notifications/", BENCH_USER),
+]
+# (label, callable() -> seconds) operations timed in-process
+OPERATIONS: list[tuple[str, Callable[[int], dict]]] = []
+
+
+def register(*, seeder: tuple[str, Callable] | None = None, page: tuple[str, str, str] | None = None,
+             operation: tuple[str, Callable] | None = None) -> None:
+    if seeder:
+        SEEDERS[seeder[0]] = seeder[1]
+    if page and page not in PAGES:
+        PAGES.append(page)
+    if operation:
+        OPERATIONS.append(operation)
+
+
+def bench_database_url() -> str:
+    from config import embedded
+
+    url = os.environ.get("DATABASE_URL") or embedded.start_postgres()
+    parts = urllib.parse.urlsplit(url)
+    name = parts.path.lstrip("/") or "zhengban"
+    return urllib.parse.urlunsplit(parts._replace(path=f"/{name}_bench"))
+
+
+def create_database(url: str, *, reset: bool = False) -> None:
+    import psycopg
+
+    parts = urllib.parse.urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin_url = urllib.parse.urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        if reset:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def seed_office(size: int) -> None:
+    """Staff in sections, notifications for everyone, the rules acknowledged by half."""
+    from django.contrib.auth.hashers import make_password
+    from django.contrib.auth.models import Group
+    from django.utils import timezone
+
+    from office import roles, services
+    from office.models import Notification, Rule, RuleAcknowledgement, RuleVersion, Unit, User
+
+    if User.objects.filter(username=BENCH_USER).exists():
+        return
+    units = [Unit.objects.create(code=f"B{i:03d}", name=f"压测科室{i}", kind="section")
+             for i in range(max(1, size // 30))]
+    pw = make_password(BENCH_PASSWORD)
+    users = User.objects.bulk_create(
+        [User(username=f"bench{i}", full_name=f"压测{i}", unit=units[i % len(units)], password=pw)
+         for i in range(size)] +
+        [User(username=BENCH_USER, full_name="压测文书", unit=units[0], password=pw)]
+    )
+    clerk_group = Group.objects.get(name=roles.CLERK)
+    User.groups.through.objects.bulk_create(
+        [User.groups.through(user_id=u.pk, group_id=clerk_group.pk) for u in users])
+    author = users[-1]
+    for i in range(40):
+        rule = Rule.objects.create(code=f"BR{i}", area=["discipline", "government", "general"][i % 3],
+                                   kind="work_rule", title=f"压测制度{i}")
+        services.revise_rule(rule=rule, acting_user=author, title=f"压测制度{i}", body="第一条 …" * 50,
+                             in_force_from=timezone.localdate())
+    versions = list(RuleVersion.objects.all())
+    RuleAcknowledgement.objects.bulk_create(
+        [RuleAcknowledgement(version=v, user=u) for u in users[::2] for v in versions],
+        batch_size=5000)
+    now = timezone.now()
+    Notification.objects.bulk_create(
+        [Notification(recipient=u, dedup_key=f"bench:{u.pk}:{k}", title=f"压测通知{k}",
+                      created_at=now, send_email=False)
+         for u in users for k in range(20)], batch_size=5000)
+
+
+SEEDERS["office"] = seed_office
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def login(base: str, username: str) -> urllib.request.OpenerDirector:
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(f"{base}/accounts/login/").read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    data = urllib.parse.urlencode({"username": username, "password": BENCH_PASSWORD,
+                                   "csrfmiddlewaretoken": token}).encode()
+    opener.open(urllib.request.Request(f"{base}/accounts/login/", data=data,
+                                       headers={"Referer": f"{base}/accounts/login/"}))
+    return opener
+
+
+def count_queries(path: str, username: str) -> int:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from office.models import User
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(User.objects.get(username=username))
+    client.get(path)
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(path)
+    return len(ctx.captured_queries)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", type=int, default=1000, help="staff members to seed")
+    parser.add_argument("--requests", type=int, default=100, help="requests per page")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--reset", action="store_true",
+                        help="drop the bench database first (the seed runs once per database)")
+    args = parser.parse_args()
+
+    url = bench_database_url()
+    create_database(url, reset=args.reset)
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DEBUG", "true")
+    logging.getLogger("pgserver").setLevel(logging.WARNING)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    import importlib
+
+    for app in ("supervision", "documents", "meetings"):
+        try:
+            importlib.import_module(f"{app}.bench")
+        except ModuleNotFoundError:
+            pass
+    t0 = time.perf_counter()
+    for name, seeder in SEEDERS.items():
+        started = time.perf_counter()
+        seeder(args.size)
+        print(f"seeded {name:<12} in {time.perf_counter() - started:6.1f} s")
+    print(f"seeding took {time.perf_counter() - t0:.1f} s (size {args.size})")
+
+    for label, op in OPERATIONS:
+        result = op(args.size)
+        print(f"operation {label}: {result}")
+
+    port = free_port()
+    env = dict(os.environ, DEBUG="false", SECRET_KEY="bench-only-secret-key-" + "x" * 40,
+               ALLOWED_HOSTS="127.0.0.1", SECURE_SSL_REDIRECT="false", SECURE_COOKIES="false",
+               SECURE_HSTS_SECONDS="0", LOG_LEVEL="WARNING")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "config.wsgi", "-b", f"127.0.0.1:{port}",
+         "-w", str(args.workers), "--log-level", "warning"],
+        cwd=BASE_DIR, env=env, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{base}/accounts/login/", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.2)
+        print(f"\n{'page':<28}{'p50 ms':>9}{'p95 ms':>9}{'queries':>9}")
+        sessions: dict[str, urllib.request.OpenerDirector] = {}
+        for label, path, username in PAGES:
+            opener = sessions.setdefault(username, login(base, username))
+            times = []
+            for _ in range(args.requests):
+                started = time.perf_counter()
+                response = opener.open(base + path)
+                response.read()
+                times.append((time.perf_counter() - started) * 1000)
+                assert response.status == 200, (path, response.status)
+            times.sort()
+            p95 = times[min(len(times) - 1, int(len(times) * 0.95))]
+            print(f"{label:<28}{statistics.median(times):9.1f}{p95:9.1f}"
+                  f"{count_queries(path, username):9d}")
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=20)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
