@@ -12,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -156,6 +157,12 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "zhengban")
 CELERY_BEAT_SCHEDULE: dict = {
+    # reminders go out in office hours; the sweep is idempotent, so every half hour is harmless
+    "supervision-reminder-sweep": {
+        "task": "supervision.tasks.reminder_sweep",
+        "schedule": crontab(minute="*/30", hour="8-17", day_of_week="*"),
+        "options": {"expires": 25 * 60},
+    },
     "office-resend-pending-email": {
         "task": "office.tasks.resend_pending_email",
         "schedule": timedelta(minutes=5),

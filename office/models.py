@@ -249,6 +249,22 @@ class OfficeSettings(models.Model):
         return obj
 
 
+class Counter(models.Model):
+    """Yearly sequences (收文编号, 督办编号 ...). Use ``office.numbering.next_value``."""
+
+    key = models.CharField(_("sequence"), max_length=40)
+    year = models.PositiveIntegerField(_("year"))
+    value = models.PositiveIntegerField(_("last value"), default=0)
+
+    class Meta:
+        verbose_name = _("number sequence")
+        verbose_name_plural = _("number sequences")
+        constraints = [models.UniqueConstraint(fields=["key", "year"], name="counter_unique_key_year")]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.year}: {self.value}"
+
+
 class Notification(models.Model):
     """An in-app notification, optionally e-mailed. ``dedup_key`` is unique: the same reminder
     can never be stored (and so never be sent) twice."""

@@ -51,6 +51,37 @@ def notify(
     return notification
 
 
+def notify_many(specs: list[dict]) -> dict[str, int]:
+    """Store many notifications at once; each spec has ``recipient_id``, ``key``, ``title`` and
+    optionally ``body``, ``url``, ``kind``, ``email`` (bool). Keys already used are skipped.
+    Returns {key: notification id} for every key (new or existing). E-mails of the new ones are
+    queued after the commit, in batches. Call inside a transaction."""
+    if not specs:
+        return {}
+    from office.models import User
+
+    emails = dict(User.objects.filter(pk__in={s["recipient_id"] for s in specs})
+                  .values_list("pk", "email"))
+    Notification.objects.bulk_create(
+        [Notification(recipient_id=s["recipient_id"], dedup_key=s["key"][:200],
+                      kind=s.get("kind", "info"), title=str(s["title"])[:200],
+                      body=str(s.get("body", "")), url=s.get("url", ""),
+                      send_email=s.get("email", True) and bool(emails.get(s["recipient_id"])))
+         for s in specs],
+        ignore_conflicts=True, batch_size=1000,
+    )
+    keys = [s["key"][:200] for s in specs]
+    rows = list(Notification.objects.filter(dedup_key__in=keys)
+                .values_list("dedup_key", "pk", "send_email", "email_sent_at", "email_claimed_at"))
+    to_send = [pk for _key, pk, send, sent, claimed in rows if send and not sent and not claimed]
+    if to_send:
+        from office.tasks import send_notification_emails
+
+        transaction.on_commit(lambda: [send_notification_emails.delay(to_send[i:i + 200])
+                                       for i in range(0, len(to_send), 200)])
+    return {key: pk for key, pk, *_rest in rows}
+
+
 def deliver_email(notification_id: int) -> bool:
     """Send the e-mail of one notification at most once. Claims the row with a conditional
     update (a claim older than EMAIL_CLAIM_TIMEOUT is considered abandoned by a dead worker),

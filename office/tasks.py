@@ -9,6 +9,12 @@ def send_notification_email(notification_id: int) -> bool:
     return notify.deliver_email(notification_id)
 
 
+@shared_task(autoretry_for=(OSError,), retry_backoff=30, max_retries=5)
+def send_notification_emails(notification_ids: list[int]) -> int:
+    """Send a batch of notification e-mails; each is claimed first, so a retry sends none twice."""
+    return sum(1 for pk in notification_ids if notify.deliver_email(pk))
+
+
 @shared_task
 def resend_pending_email() -> int:
     """Periodic: requeue e-mails a dead worker left unsent."""

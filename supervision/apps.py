@@ -5,3 +5,23 @@ from django.utils.translation import gettext_lazy as _
 class SupervisionConfig(AppConfig):
     name = "supervision"
     verbose_name = _("Supervision")
+
+    def ready(self) -> None:
+        from office import demo, desk, roles
+        from supervision import demo as supervision_demo
+        from supervision import desk_panel, reports
+
+        desk.register_nav(desk.NavItem("supervision", _("Supervision"), "supervision:list",
+                                       roles=frozenset(roles.BUSINESS_ROLES), order=40))
+        desk.register_panel(desk.DeskPanel("supervision", _("My supervision items"),
+                                           "supervision/_desk_panel.html", desk_panel.load,
+                                           order=40))
+        for role in (roles.OFFICE_DIRECTOR,):
+            roles.register_role_permissions(role, {"supervision.view_item"})
+        roles.register_role_permissions(roles.SYSTEM_ADMIN, {
+            "supervision.view_reminderrule", "supervision.add_reminderrule",
+            "supervision.change_reminderrule", "supervision.view_supervisionsettings",
+            "supervision.change_supervisionsettings", "supervision.view_item",
+        })
+        demo.register_demo_loader(supervision_demo.load)
+        reports.register_samples()

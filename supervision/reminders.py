@@ -1,0 +1,195 @@
+"""The reminder sweep (Celery beat, and ``manage.py run_reminders``).
+
+Two phases, each safe to repeat and to interrupt:
+
+1. **plan**: for every item still owing work, each active ``ReminderRule`` gives occurrences at
+   ``offset``, ``offset + repeat_every``, ... working days from the current deadline. For each
+   (item, recipient) only the *latest* occurrence that is due (on or before today, not before
+   the item was assigned) is stored, as a ``Reminder`` row whose unique key is (item, rule,
+   recipient, day). Running it twice stores nothing new; after downtime it catches up with one
+   reminder per item and recipient, not one per missed run; a moved deadline gives new days.
+2. **deliver**: pending reminders are claimed in batches (``SELECT ... FOR UPDATE SKIP LOCKED``),
+   checked again (item closed? deadline moved? superseded by a newer one?), and sent as
+   notifications (deduplicated by key) in the same transaction that marks them sent. A worker
+   killed half way loses nothing: the uncommitted batch is still pending for the next sweep.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from office import notify
+from office.workdays import WorkCalendar
+from supervision.models import WORKING_STATUSES, Event, Item, Reminder, ReminderRule
+
+BATCH = 500
+
+
+@dataclass
+class SweepResult:
+    planned: int = 0
+    sent: int = 0
+    skipped: dict[str, int] = field(default_factory=dict)
+
+
+class WorkingDayIndex:
+    """Working days between two dates as a sorted list: O(log n) arithmetic for the sweep."""
+
+    def __init__(self, cal: WorkCalendar, start: dt.date, end: dt.date):
+        self.days = [start + dt.timedelta(days=i) for i in range((end - start).days + 1)
+                     if cal.is_working_day(start + dt.timedelta(days=i))]
+
+    def ordinal(self, day: dt.date) -> int:
+        """How many working days of the range fall on or before ``day``."""
+        return bisect.bisect_right(self.days, day)
+
+    def between(self, start: dt.date, end: dt.date) -> int:
+        return self.ordinal(end) - self.ordinal(start)
+
+    def shift(self, deadline: dt.date, k: int) -> dt.date | None:
+        """The working day ``k`` working days from ``deadline`` (k=0: the deadline's own day,
+        or the last working day before it)."""
+        i = self.ordinal(deadline) + k - 1
+        return self.days[i] if 0 <= i < len(self.days) else None
+
+
+def _latest_occurrence(rule: ReminderRule, overdue_by: int) -> int | None:
+    """The offset of the rule's latest occurrence at or before ``overdue_by`` working days."""
+    if overdue_by < rule.offset:
+        return None
+    if rule.repeat_every == 0:
+        return rule.offset
+    return rule.offset + ((overdue_by - rule.offset) // rule.repeat_every) * rule.repeat_every
+
+
+def plan(*, today: dt.date | None = None, cal: WorkCalendar | None = None) -> int:
+    """Store the reminders due today (phase 1). Returns how many new rows were stored."""
+    today = today or timezone.localdate()
+    cal = cal or WorkCalendar.load()
+    rules = list(ReminderRule.objects.filter(is_active=True))
+    if not rules:
+        return 0
+    lead = max([-r.offset for r in rules if r.offset < 0] + [0])
+    horizon = cal.add_working_days(today, lead)
+    rows = list(
+        Item.objects.filter(status__in=list(WORKING_STATUSES), deadline__lte=horizon,
+                            assigned_at__isnull=False)
+        .values_list("pk", "deadline", "assigned_at", "responsible_id", "lead_unit__head_id",
+                     "instructing_leader_id", "supervisor_id")
+    )
+    if not rows:
+        return 0
+    earliest = min(r[1] for r in rows) - dt.timedelta(days=30)
+    index = WorkingDayIndex(cal, earliest, horizon + dt.timedelta(days=30))
+    new: list[Reminder] = []
+    for pk, deadline, assigned_at, responsible, head, leader, supervisor in rows:
+        assigned_on = timezone.localdate(assigned_at)
+        overdue_by = index.between(deadline, today)
+        recipients = {"responsible": responsible, "unit_head": head,
+                      "leader": leader or supervisor, "supervisor": supervisor}
+        best: dict[int, tuple[dt.date, int, ReminderRule]] = {}
+        for rule in rules:
+            k = _latest_occurrence(rule, overdue_by)
+            if k is None:
+                continue
+            day = index.shift(deadline, k)
+            if day is None or day > today or day < assigned_on:
+                continue
+            user_id = recipients[rule.recipient]
+            if not user_id:
+                continue
+            if user_id not in best or (day, k) > best[user_id][:2]:
+                best[user_id] = (day, k, rule)
+        for user_id, (day, _k, rule) in best.items():
+            new.append(Reminder(item_id=pk, rule=rule, recipient_id=user_id, due_on=day,
+                                deadline=deadline))
+    before = Reminder.objects.count()
+    Reminder.objects.bulk_create(new, ignore_conflicts=True, batch_size=2000)
+    return Reminder.objects.count() - before
+
+
+def _message(item: Item, responsible_name: str, overdue_by: int) -> tuple[str, str]:
+    if overdue_by < 0:
+        title = _("Due in %(n)d working days: %(title)s") % {"n": -overdue_by, "title": item.title}
+    elif overdue_by == 0:
+        title = _("Due today: %(title)s") % {"title": item.title}
+    else:
+        title = _("Overdue by %(n)d working days: %(title)s") % {"n": overdue_by, "title": item.title}
+    body = _("%(number)s · deadline %(deadline)s · responsible %(person)s") % {
+        "number": item.number, "deadline": item.deadline.isoformat(), "person": responsible_name}
+    return title, body
+
+
+def deliver(*, today: dt.date | None = None, cal: WorkCalendar | None = None) -> SweepResult:
+    """Send the pending reminders (phase 2), batch by batch, each batch one transaction."""
+    from office.models import User
+
+    today = today or timezone.localdate()
+    cal = cal or WorkCalendar.load()
+    result = SweepResult()
+    while True:
+        with transaction.atomic():
+            batch = list(
+                Reminder.objects.select_for_update(skip_locked=True, of=("self",))
+                .filter(sent_at__isnull=True, skipped="")
+                .select_related("rule").order_by("item_id", "recipient_id", "-due_on", "-pk")[:BATCH]
+            )
+            if not batch:
+                return result
+            items = Item.objects.in_bulk({r.item_id for r in batch})
+            names = dict(User.objects.filter(pk__in={i.responsible_id for i in items.values()})
+                         .values_list("pk", "full_name"))
+            latest = {(i, u): d for i, u, d in Reminder.objects.filter(item_id__in=items)
+                      .order_by().values("item_id", "recipient_id").annotate(d=Max("due_on"))
+                      .values_list("item_id", "recipient_id", "d")}
+            start = min([i.deadline for i in items.values()] + [today]) - dt.timedelta(days=1)
+            index = WorkingDayIndex(cal, start, max([i.deadline for i in items.values()] + [today]))
+            now = timezone.now()
+            seen: set[tuple[int, int]] = set()
+            specs, events, sent, skipped = [], [], [], {}
+            for r in batch:
+                item = items.get(r.item_id)
+                pair = (r.item_id, r.recipient_id)
+                reason = ""
+                if item is None or item.status not in WORKING_STATUSES:
+                    reason = "closed"
+                elif item.deadline != r.deadline:
+                    reason = "rescheduled"
+                elif pair in seen or r.due_on < latest[pair]:
+                    reason = "superseded"
+                if reason:
+                    skipped.setdefault(reason, []).append(r.pk)
+                    continue
+                seen.add(pair)
+                title, body = _message(item, names.get(item.responsible_id, ""),
+                                       index.between(item.deadline, today))
+                specs.append({"recipient_id": r.recipient_id, "key": f"reminder:{r.pk}",
+                              "title": title, "body": body, "url": item.get_absolute_url(),
+                              "kind": "supervision-reminder"})
+                events.append(Event(item_id=r.item_id, kind=Event.Kind.REMINDER, created_at=now,
+                                    note=title, data={"rule": r.rule.name, "recipient": r.recipient_id,
+                                                      "reminder": r.pk, "level": r.rule.level}))
+                sent.append(r.pk)
+            notify.notify_many(specs)
+            Event.objects.bulk_create(events)
+            Reminder.objects.filter(pk__in=sent).update(sent_at=now)
+            for reason, pks in skipped.items():
+                Reminder.objects.filter(pk__in=pks).update(skipped=reason)
+                result.skipped[reason] = result.skipped.get(reason, 0) + len(pks)
+            result.sent += len(sent)
+
+
+def sweep(*, today: dt.date | None = None) -> SweepResult:
+    """Plan, then deliver. Idempotent; safe to run concurrently with itself."""
+    cal = WorkCalendar.load()
+    planned = plan(today=today, cal=cal)
+    result = deliver(today=today, cal=cal)
+    result.planned = planned
+    return result

@@ -1,0 +1,185 @@
+"""Read queries for the supervision pages, the desk and the dashboard. Fixed query counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Case, CharField, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.utils import timezone
+
+from office.models import Unit
+from office.workdays import WorkCalendar
+from supervision.models import (
+    LEVEL_RANK,
+    OPEN_STATUSES,
+    WORKING_STATUSES,
+    Event,
+    Extension,
+    Item,
+    Level,
+    ReminderRule,
+    Status,
+)
+from supervision.workflow import is_manager
+
+
+def _co_unit_of(user) -> Exists:
+    return Exists(Item.co_units.through.objects.filter(item_id=OuterRef("pk"), unit_id=user.unit_id))
+
+
+def visible_items(user, *, manager: bool | None = None) -> QuerySet[Item]:
+    """Items ``user`` may see: managers see all; others what they are part of (responsible,
+    supervising officer, instructing leader, creator) or what their unit leads or co-handles."""
+    manager = is_manager(user) if manager is None else manager
+    qs = Item.objects.all()
+    if manager:
+        return qs
+    q = (Q(responsible=user) | Q(supervisor=user) | Q(instructing_leader=user)
+         | Q(created_by=user))
+    if user.unit_id:
+        q |= Q(lead_unit_id=user.unit_id) | _co_unit_of(user)
+    return qs.filter(q)
+
+
+# --- overdue levels ------------------------------------------------------------------------
+
+def level_thresholds(cal: WorkCalendar, today: dt.date, rules=None) -> list[tuple[str, dt.date]]:
+    """[(level, latest deadline that has it)], most severe first. A level applies once an item is
+    ``offset`` working days past its deadline, ``offset`` being the smallest of that level's
+    active rules. One query unless ``rules`` is given."""
+    if rules is None:
+        rules = ReminderRule.objects.filter(is_active=True).exclude(level="")
+    first_offset: dict[str, int] = {}
+    for rule in rules:
+        if rule.level and rule.is_active:
+            first_offset[rule.level] = min(rule.offset, first_offset.get(rule.level, rule.offset))
+    latest_working = today if cal.is_working_day(today) else cal.add_working_days(today, -1)
+    result = []
+    for level, offset in first_offset.items():
+        if offset <= 0:
+            threshold = cal.add_working_days(today, -offset) if offset < 0 else today
+        else:
+            # k working days overdue ⟺ the k-th latest working day (≤ today) is after the deadline
+            kth = cal.add_working_days(latest_working, -(offset - 1)) if offset > 1 else latest_working
+            threshold = kth - dt.timedelta(days=1)
+        result.append((level, threshold))
+    result.sort(key=lambda pair: LEVEL_RANK[pair[0]], reverse=True)
+    return result
+
+
+def with_level(qs: QuerySet[Item], thresholds) -> QuerySet[Item]:
+    """Annotate ``level`` (yellow/orange/red or '') on open items by their current deadline."""
+    whens = [When(status__in=list(WORKING_STATUSES), deadline__lte=date, then=Value(level))
+             for level, date in thresholds]
+    return qs.annotate(level=Case(*whens, default=Value(""), output_field=CharField()))
+
+
+def item_level(item: Item, thresholds, today: dt.date | None = None) -> str:
+    if item.status not in WORKING_STATUSES:
+        return ""
+    for level, date in thresholds:
+        if item.deadline <= date:
+            return level
+    return ""
+
+
+# --- lists -------------------------------------------------------------------------------
+
+SCOPES = ("mine", "unit", "instructed", "all")
+
+
+@dataclass
+class ItemFilters:
+    scope: str = "mine"
+    status: str = ""
+    source: str = ""
+    unit: int | None = None
+    level: str = ""
+    deadline_from: dt.date | None = None
+    deadline_to: dt.date | None = None
+    q: str = ""
+
+
+def scoped_items(user, scope: str, *, manager: bool) -> QuerySet[Item]:
+    qs = visible_items(user, manager=manager)
+    if scope == "mine":
+        q = Q(responsible=user)
+        if user.unit_id:
+            q |= _co_unit_of(user)
+        return qs.filter(q)
+    if scope == "unit":
+        if not user.unit_id:
+            return qs.none()
+        return qs.filter(Q(lead_unit_id=user.unit_id) | _co_unit_of(user))
+    if scope == "instructed":
+        return qs.filter(instructing_leader=user)
+    return qs  # "all": whatever the user may see (everything for managers)
+
+
+def item_list(user, filters: ItemFilters, *, cal: WorkCalendar, manager: bool):
+    """The filtered list (a queryset to paginate, with ``level`` annotated and people joined)
+    and the counts per status of the scope before the status filter."""
+    today = timezone.localdate()
+    thresholds = level_thresholds(cal, today)
+    base = with_level(scoped_items(user, filters.scope, manager=manager), thresholds)
+    if filters.source:
+        base = base.filter(source_kind=filters.source)
+    if filters.unit:
+        base = base.filter(lead_unit_id=filters.unit)
+    if filters.deadline_from:
+        base = base.filter(deadline__gte=filters.deadline_from)
+    if filters.deadline_to:
+        base = base.filter(deadline__lte=filters.deadline_to)
+    if filters.q:
+        base = base.filter(Q(title__icontains=filters.q) | Q(number__icontains=filters.q))
+    if filters.level == "overdue":
+        base = base.filter(status__in=list(WORKING_STATUSES), deadline__lt=today)
+    elif filters.level:
+        base = base.exclude(level="").filter(level=filters.level)
+    counts = {row["status"]: row["n"] for row in base.order_by().values("status").annotate(n=Count("pk"))}
+    listed = base.filter(status=filters.status) if filters.status else base
+    listed = listed.select_related("lead_unit", "responsible").order_by("deadline", "pk")
+    return listed, counts
+
+
+def filter_units() -> list[Unit]:
+    return list(Unit.objects.filter(is_active=True).exclude(kind=Unit.Kind.SUPERIOR)
+                .order_by("kind", "order", "code"))
+
+
+# --- one item ----------------------------------------------------------------------------
+
+def item_detail(user, pk: int, *, manager: bool) -> Item:
+    """The item with everything its page shows, or Item.DoesNotExist when not visible."""
+    return (visible_items(user, manager=manager)
+            .select_related("lead_unit", "responsible", "supervisor", "instructing_leader",
+                            "created_by", "origin_type")
+            .prefetch_related(
+                "co_units", "milestones",
+                Prefetch("extensions", queryset=Extension.objects.select_related(
+                    "requested_by", "decided_by")),
+                Prefetch("events", queryset=Event.objects.select_related("actor")),
+                "progress_reports__attachments", "chases",
+            )
+            .get(pk=pk))
+
+
+# --- desk ----------------------------------------------------------------------------------
+
+def desk_items(user, *, cal: WorkCalendar, limit: int = 10) -> tuple[list[Item], int]:
+    """My open work: items I am responsible for, results waiting for my verification and
+    extensions waiting for my decision; with their overdue colour. Two queries (+ rules)."""
+    pending_extension = Exists(Extension.objects.filter(
+        item_id=OuterRef("pk"), decision=Extension.Decision.PENDING))
+    q = (Q(responsible=user, status__in=list(WORKING_STATUSES))
+         | Q(supervisor=user, status=Status.RESULT_REPORTED)
+         | (Q(instructing_leader=user) & pending_extension & Q(status__in=list(OPEN_STATUSES))))
+    thresholds = level_thresholds(cal, timezone.localdate())
+    qs = with_level(Item.objects.filter(q), thresholds).select_related("lead_unit")
+    items = list(qs.order_by("deadline", "pk")[:limit])
+    return items, qs.count()
+
+
+LEVEL_CSS = {Level.YELLOW: "badge-overdue-yellow", Level.ORANGE: "badge-overdue-orange",
+             Level.RED: "badge-overdue-red"}

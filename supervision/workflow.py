@@ -1,0 +1,468 @@
+"""The supervision workflow: one transition table and one function per step.
+
+Every step is keyword-only with ``acting_user=``, runs in one transaction, locks the item row
+(so two people clicking the same step at once produce one transition), refuses an illegal step
+with a ``WorkflowError`` that says why, writes an ``Event`` (the item's timeline) and an audit
+record, and stores notifications whose e-mails go out after the commit. A refused step changes
+nothing and is audited as a failure.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from office import audit, notify, numbering, roles
+from office.models import Unit, User
+from office.workdays import WorkCalendar
+from supervision.models import (
+    OPEN_STATUSES,
+    Attachment,
+    Chase,
+    Event,
+    Extension,
+    Item,
+    Milestone,
+    Priority,
+    ProgressReport,
+    SourceKind,
+    Status,
+    SupervisionSettings,
+)
+
+S = Status
+
+# step -> (statuses it may start from, status it leads to; None keeps the status)
+TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
+    "assign": (frozenset({S.DRAFT}), S.ASSIGNED),
+    "acknowledge": (frozenset({S.ASSIGNED}), S.ACKNOWLEDGED),
+    "dispute": (frozenset({S.ASSIGNED, S.ACKNOWLEDGED}), S.DISPUTED),
+    "reassign": (frozenset({S.DISPUTED}), S.ASSIGNED),
+    "report_progress": (frozenset({S.ACKNOWLEDGED, S.IN_PROGRESS}), S.IN_PROGRESS),
+    "report_result": (frozenset({S.ACKNOWLEDGED, S.IN_PROGRESS}), S.RESULT_REPORTED),
+    "accept": (frozenset({S.RESULT_REPORTED}), S.CLOSED),
+    "return": (frozenset({S.RESULT_REPORTED}), S.IN_PROGRESS),
+    "request_extension": (frozenset({S.ASSIGNED, S.ACKNOWLEDGED, S.IN_PROGRESS}), None),
+    "decide_extension": (frozenset(OPEN_STATUSES), None),
+    "chase": (frozenset({S.ASSIGNED, S.ACKNOWLEDGED, S.IN_PROGRESS, S.DISPUTED}), None),
+    "comment": (frozenset(set(OPEN_STATUSES) | {S.CLOSED}), None),
+}
+
+
+class WorkflowError(Exception):
+    """A refused step. ``message`` is shown to the user as it is."""
+
+    def __init__(self, message: str, *, code: str = "refused"):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+# --- who may act -------------------------------------------------------------------------
+
+def is_manager(user, conf: SupervisionSettings | None = None) -> bool:
+    """The office director and the members of the supervision office manage items."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if roles.has_role(user, roles.OFFICE_DIRECTOR):
+        return True
+    conf = conf or SupervisionSettings.load()
+    return bool(conf.office_unit_id and user.unit_id == conf.office_unit_id)
+
+
+def _is_unit_head(user, item: Item) -> bool:
+    return item.lead_unit.head_id == user.pk
+
+
+def may(step: str, item: Item, user, *, manager: bool | None = None) -> bool:
+    """Whether ``user`` may take ``step`` on ``item`` (ignoring its status)."""
+    manager = is_manager(user) if manager is None else manager
+    uid = user.pk
+    if step in ("assign", "reassign"):
+        return manager
+    if step in ("acknowledge", "report_result", "request_extension"):
+        return item.responsible_id == uid
+    if step == "dispute":
+        return item.responsible_id == uid or _is_unit_head(user, item)
+    if step == "report_progress":
+        return (item.responsible_id == uid or _is_unit_head(user, item)
+                or (user.unit_id == item.lead_unit_id and roles.has_role(user, roles.UNIT_CONTACT)))
+    if step in ("accept", "return"):
+        return item.supervisor_id == uid or roles.has_role(user, roles.OFFICE_DIRECTOR)
+    if step == "decide_extension":
+        return item.instructing_leader_id == uid or roles.has_role(user, roles.OFFICE_DIRECTOR)
+    if step == "chase":
+        return item.supervisor_id == uid or manager
+    if step == "comment":
+        return item.instructing_leader_id == uid or item.supervisor_id == uid or manager
+    return False
+
+
+def allowed_steps(item: Item, user) -> list[str]:
+    """The steps ``user`` may take on ``item`` now, for the item page's buttons."""
+    manager = is_manager(user)
+    steps = [s for s, (sources, _to) in TRANSITIONS.items()
+             if item.status in sources and may(s, item, user, manager=manager)]
+    if "decide_extension" in steps and not any(
+            e.decision == Extension.Decision.PENDING for e in item.extensions.all()):
+        steps.remove("decide_extension")
+    if "request_extension" in steps and any(
+            e.decision == Extension.Decision.PENDING for e in item.extensions.all()):
+        steps.remove("request_extension")
+    return steps
+
+
+# --- plumbing ----------------------------------------------------------------------------
+
+def step(name: str):
+    """Run the decorated step atomically; audit a refusal (outside the rolled-back work)."""
+
+    def decorate(fn):
+        @functools.wraps(fn)
+        def wrapper(*args, acting_user, **kwargs):
+            try:
+                with transaction.atomic():
+                    return fn(*args, acting_user=acting_user, **kwargs)
+            except WorkflowError as exc:
+                target = kwargs.get("item") or getattr(kwargs.get("extension"), "item", None)
+                audit.record(f"supervision.{name}", actor=acting_user, obj=target,
+                             result="failure", detail={"reason": exc.message})
+                raise
+
+        return wrapper
+
+    return decorate
+
+
+def _lock(item: Item) -> Item:
+    return Item.objects.select_for_update().select_related("lead_unit").get(pk=item.pk)
+
+
+def _check(step_name: str, item: Item, user) -> str | None:
+    sources, target = TRANSITIONS[step_name]
+    if not may(step_name, item, user):
+        raise WorkflowError(_("You may not take this step on this item."), code="forbidden")
+    if item.status not in sources:
+        raise WorkflowError(
+            _("This step is not possible while the item is “%(status)s”.")
+            % {"status": item.get_status_display()}, code="wrong_status")
+    return target
+
+
+def _event(item: Item, kind: str, user, *, from_status: str = "", to_status: str = "",
+           note: str = "", data: dict | None = None) -> Event:
+    return Event.objects.create(item=item, kind=kind, actor=user, from_status=from_status,
+                                to_status=to_status, note=note, data=data or {})
+
+
+def _notify(event: Event, recipients: Iterable, title: str, body: str = "") -> None:
+    """Notify each recipient once per event (never the person who acted)."""
+    ids = {pk for pk in recipients if pk and pk != event.actor_id}
+    for user in User.objects.filter(pk__in=ids, is_active=True).order_by("pk"):
+        notify.notify(user, key=f"sup:{event.pk}:{user.pk}", title=title, body=body,
+                      url=event.item.get_absolute_url(), kind="supervision")
+
+
+def _move(item: Item, user, step_name: str, event_kind: str, *, note: str = "",
+          data: dict | None = None, extra_fields: Iterable[str] = ()) -> Event:
+    target = _check(step_name, item, user)
+    previous = item.status
+    if target:
+        item.status = target
+    item.save(update_fields=["status", *extra_fields])
+    event = _event(item, event_kind, user, from_status=previous, to_status=item.status,
+                   note=note, data=data)
+    audit.record(f"supervision.{step_name}", actor=user, obj=item,
+                 detail={"from": previous, "to": item.status, **(data or {})})
+    return event
+
+
+def _require(text: str, message: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise WorkflowError(message, code="required")
+    return text
+
+
+# --- steps -------------------------------------------------------------------------------
+
+@step("create")
+def create_item(
+    *,
+    acting_user,
+    title: str,
+    requirement: str,
+    source_kind: str,
+    lead_unit: Unit,
+    responsible: User,
+    supervisor: User | None = None,
+    deadline: dt.date | None = None,
+    working_days: int | None = None,
+    instructing_leader: User | None = None,
+    co_units: Iterable[Unit] = (),
+    priority: str = Priority.NORMAL,
+    milestones: Iterable[tuple[str, dt.date]] = (),
+    origin=None,
+    assign: bool = False,
+) -> Item:
+    """Open (立项) an item; with ``assign=True`` it is assigned at once. The deadline is a date
+    or a number of working days from today through the office calendar."""
+    if not is_manager(acting_user):
+        raise WorkflowError(_("Only the supervision office and the office director open items."),
+                            code="forbidden")
+    title = _require(title, _("A title is required."))
+    requirement = _require(requirement, _("The requirement is required."))
+    if source_kind not in SourceKind.values:
+        raise WorkflowError(_("Unknown source."), code="invalid")
+    if responsible is None:
+        raise WorkflowError(_("Every item needs one named responsible person."), code="required")
+    _check_responsible(responsible, lead_unit)
+    if deadline is None and working_days is None:
+        raise WorkflowError(_("Give a deadline or a number of working days."), code="required")
+    today = timezone.localdate()
+    if deadline is None:
+        if working_days < 1:
+            raise WorkflowError(_("The number of working days must be at least 1."), code="invalid")
+        deadline = WorkCalendar.load().add_working_days(today, working_days)
+    if deadline < today:
+        raise WorkflowError(_("The deadline cannot be in the past."), code="invalid")
+    if source_kind == SourceKind.INSTRUCTION and instructing_leader is None:
+        raise WorkflowError(_("A leader instruction needs the instructing leader."), code="required")
+    number = f"督〔{today.year}〕{numbering.next_value('supervision', today.year)}号"
+    item = Item(
+        number=number, title=title, requirement=requirement, source_kind=source_kind,
+        lead_unit=lead_unit, responsible=responsible, supervisor=supervisor or acting_user,
+        original_deadline=deadline, deadline=deadline, instructing_leader=instructing_leader,
+        priority=priority, created_by=acting_user,
+    )
+    if origin is not None:
+        item.origin = origin
+    item.save()
+    co = [u for u in co_units if u.pk != lead_unit.pk]
+    if co:
+        item.co_units.set(co)
+    for m_title, due in milestones:
+        Milestone.objects.create(item=item, title=m_title, due_on=due)
+    _event(item, Event.Kind.CREATED, acting_user, to_status=item.status)
+    audit.record("supervision.create", actor=acting_user, obj=item,
+                 detail={"deadline": deadline.isoformat(), "origin": str(origin) if origin else ""})
+    if assign:
+        _assign(item, acting_user)
+    return item
+
+
+def _check_responsible(responsible: User, lead_unit: Unit) -> None:
+    if responsible.unit_id != lead_unit.pk:
+        raise WorkflowError(_("The responsible person must belong to the lead unit."),
+                            code="invalid")
+
+
+def _assign(item: Item, user) -> None:
+    item.assigned_at = timezone.now()
+    event = _move(item, user, "assign", Event.Kind.ASSIGNED, extra_fields=["assigned_at"])
+    _notify(event, [item.responsible_id, item.lead_unit.head_id],
+            _("New supervision item: %(title)s") % {"title": item.title},
+            _("%(number)s, due %(deadline)s. Please acknowledge it.")
+            % {"number": item.number, "deadline": item.deadline.isoformat()})
+
+
+@step("assign")
+def assign(*, item: Item, acting_user) -> Item:
+    """交办: the responsible person and the lead unit's head are notified."""
+    item = _lock(item)
+    _assign(item, acting_user)
+    return item
+
+
+@step("acknowledge")
+def acknowledge(*, item: Item, acting_user) -> Item:
+    """签收 by the responsible person."""
+    item = _lock(item)
+    item.acknowledged_at = timezone.now()
+    event = _move(item, acting_user, "acknowledge", Event.Kind.ACKNOWLEDGED,
+                  extra_fields=["acknowledged_at"])
+    _notify(event, [item.supervisor_id], _("Acknowledged: %(title)s") % {"title": item.title})
+    return item
+
+
+@step("dispute")
+def dispute(*, item: Item, acting_user, reason: str) -> Item:
+    """退办: the lead unit disputes the assignment; the office must reassign."""
+    item = _lock(item)
+    reason = _require(reason, _("Say why the assignment is disputed."))
+    event = _move(item, acting_user, "dispute", Event.Kind.DISPUTED, note=reason)
+    _notify(event, [item.supervisor_id, item.created_by_id],
+            _("Assignment disputed: %(title)s") % {"title": item.title}, reason)
+    return item
+
+
+@step("reassign")
+def reassign(*, item: Item, acting_user, lead_unit: Unit, responsible: User, note: str = "") -> Item:
+    """The office reassigns a disputed item to a (possibly different) unit and person."""
+    item = _lock(item)
+    _check("reassign", item, acting_user)
+    _check_responsible(responsible, lead_unit)
+    data = {"lead_unit": str(lead_unit), "responsible": str(responsible),
+            "previous_lead_unit": str(item.lead_unit), "previous_responsible": str(item.responsible)}
+    item.lead_unit, item.responsible = lead_unit, responsible
+    item.assigned_at, item.acknowledged_at = timezone.now(), None
+    event = _move(item, acting_user, "reassign", Event.Kind.REASSIGNED, note=note, data=data,
+                  extra_fields=["lead_unit", "responsible", "assigned_at", "acknowledged_at"])
+    _notify(event, [responsible.pk, lead_unit.head_id],
+            _("New supervision item: %(title)s") % {"title": item.title}, note)
+    return item
+
+
+def _attach(report: ProgressReport, files) -> None:
+    for f in files or ():
+        Attachment.objects.create(report=report, file=f, name=f.name[:200], size=f.size)
+
+
+@step("report_progress")
+def report_progress(*, item: Item, acting_user, text: str, progress_on: dt.date | None = None,
+                    files=()) -> ProgressReport:
+    """A progress report (text, attachments, date)."""
+    item = _lock(item)
+    text = _require(text, _("Describe the progress."))
+    progress_on = progress_on or timezone.localdate()
+    if progress_on > timezone.localdate():
+        raise WorkflowError(_("Progress cannot be reported for a future date."), code="invalid")
+    event = _move(item, acting_user, "report_progress", Event.Kind.PROGRESS, note=text,
+                  data={"progress_on": progress_on.isoformat()})
+    report = ProgressReport.objects.create(item=item, author=acting_user, text=text,
+                                           progress_on=progress_on)
+    _attach(report, files)
+    _notify(event, [item.supervisor_id, item.instructing_leader_id],
+            _("Progress on: %(title)s") % {"title": item.title}, text)
+    return report
+
+
+@step("report_result")
+def report_result(*, item: Item, acting_user, result: str, files=()) -> Item:
+    """申请办结: the responsible person reports the result; the supervising officer verifies."""
+    item = _lock(item)
+    result = _require(result, _("Closing needs a result text."))
+    item.result, item.result_reported_at = result, timezone.now()
+    event = _move(item, acting_user, "report_result", Event.Kind.RESULT, note=result,
+                  extra_fields=["result", "result_reported_at"])
+    report = ProgressReport.objects.create(item=item, author=acting_user, text=result,
+                                           progress_on=timezone.localdate(), is_result=True)
+    _attach(report, files)
+    _notify(event, [item.supervisor_id],
+            _("Result reported, please verify: %(title)s") % {"title": item.title}, result)
+    return item
+
+
+@step("accept")
+def accept(*, item: Item, acting_user, note: str = "") -> Item:
+    """核实 → 办结销号. The instructing leader hears the answer (件件有回音)."""
+    item = _lock(item)
+    item.closed_at = timezone.now()
+    event = _move(item, acting_user, "accept", Event.Kind.ACCEPTED, note=note,
+                  extra_fields=["closed_at"])
+    event.data = {"closing": item.closing_class()}
+    event.save(update_fields=["data"])
+    _notify(event, [item.responsible_id, item.instructing_leader_id, item.lead_unit.head_id],
+            _("Closed: %(title)s") % {"title": item.title}, item.result)
+    return item
+
+
+@step("return")
+def return_item(*, item: Item, acting_user, reason: str) -> Item:
+    """The supervising officer returns a reported result with a reason."""
+    item = _lock(item)
+    reason = _require(reason, _("Say why the result is returned."))
+    item.result_reported_at = None
+    event = _move(item, acting_user, "return", Event.Kind.RETURNED, note=reason,
+                  extra_fields=["result_reported_at"])
+    _notify(event, [item.responsible_id],
+            _("Result returned: %(title)s") % {"title": item.title}, reason)
+    return item
+
+
+@step("request_extension")
+def request_extension(*, item: Item, acting_user, new_deadline: dt.date, reason: str) -> Extension:
+    """延期申请 by the responsible person. One pending request at a time."""
+    item = _lock(item)
+    _check("request_extension", item, acting_user)
+    reason = _require(reason, _("Say why more time is needed."))
+    if new_deadline is None or new_deadline <= item.deadline:
+        raise WorkflowError(_("The new deadline must be later than the current one (%(date)s).")
+                            % {"date": item.deadline.isoformat()}, code="invalid")
+    if item.extensions.filter(decision=Extension.Decision.PENDING).exists():
+        raise WorkflowError(_("An extension request is already waiting for a decision."),
+                            code="duplicate")
+    extension = Extension.objects.create(item=item, requested_by=acting_user, reason=reason,
+                                         previous_deadline=item.deadline, new_deadline=new_deadline)
+    event = _event(item, Event.Kind.EXTENSION_REQUESTED, acting_user, note=reason,
+                   data={"from": item.deadline.isoformat(), "to": new_deadline.isoformat()})
+    audit.record("supervision.request_extension", actor=acting_user, obj=item,
+                 detail={"to": new_deadline.isoformat()})
+    deciders = [item.instructing_leader_id] if item.instructing_leader_id else list(
+        User.objects.filter(groups__name=roles.OFFICE_DIRECTOR, is_active=True)
+        .values_list("pk", flat=True))
+    _notify(event, deciders, _("Extension requested: %(title)s") % {"title": item.title}, reason)
+    return extension
+
+
+@step("decide_extension")
+def decide_extension(*, extension: Extension, acting_user, approve: bool, note: str = "") -> Extension:
+    """The instructing leader or the office director approves or refuses. The original deadline
+    is kept on the item; an approval moves ``deadline`` only."""
+    item = _lock(extension.item)
+    extension = Extension.objects.select_for_update().get(pk=extension.pk)
+    _check("decide_extension", item, acting_user)
+    if extension.decision != Extension.Decision.PENDING:
+        raise WorkflowError(_("This extension request has already been decided."), code="decided")
+    extension.decision = Extension.Decision.APPROVED if approve else Extension.Decision.REFUSED
+    extension.decided_by, extension.decided_at = acting_user, timezone.now()
+    extension.decision_note = (note or "").strip()
+    extension.save(update_fields=["decision", "decided_by", "decided_at", "decision_note"])
+    if approve:
+        item.deadline = extension.new_deadline
+        item.save(update_fields=["deadline"])
+    kind = Event.Kind.EXTENSION_APPROVED if approve else Event.Kind.EXTENSION_REFUSED
+    event = _event(item, kind, acting_user, note=extension.decision_note,
+                   data={"to": extension.new_deadline.isoformat()})
+    audit.record("supervision.decide_extension", actor=acting_user, obj=item,
+                 detail={"approved": approve, "to": extension.new_deadline.isoformat()})
+    title = (_("Extension approved: %(title)s") if approve
+             else _("Extension refused: %(title)s")) % {"title": item.title}
+    _notify(event, [item.responsible_id, item.supervisor_id], title, extension.decision_note)
+    return extension
+
+
+@step("chase")
+def chase(*, item: Item, acting_user, note: str) -> Chase:
+    """Manual 催办 with a note: recorded, notified and printable as a 催办通知单."""
+    item = _lock(item)
+    _check("chase", item, acting_user)
+    note = _require(note, _("Write what the chase asks for."))
+    year = timezone.localdate().year
+    record = Chase.objects.create(
+        item=item, sent_by=acting_user, note=note,
+        number=f"督催〔{year}〕{numbering.next_value('supervision-chase', year)}号")
+    event = _event(item, Event.Kind.CHASE, acting_user, note=note,
+                   data={"chase": record.pk, "number": record.number})
+    audit.record("supervision.chase", actor=acting_user, obj=item, detail={"number": record.number})
+    _notify(event, [item.responsible_id, item.lead_unit.head_id],
+            _("Chase (催办): %(title)s") % {"title": item.title}, note)
+    return record
+
+
+@step("comment")
+def comment(*, item: Item, acting_user, text: str) -> Event:
+    """A comment, typically the instructing leader's."""
+    item = _lock(item)
+    _check("comment", item, acting_user)
+    text = _require(text, _("Write a comment."))
+    event = _event(item, Event.Kind.COMMENT, acting_user, note=text)
+    audit.record("supervision.comment", actor=acting_user, obj=item)
+    _notify(event, [item.responsible_id, item.supervisor_id],
+            _("Comment on: %(title)s") % {"title": item.title}, text)
+    return event
