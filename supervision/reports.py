@@ -289,19 +289,19 @@ def ledger_workbook(items: Iterable[Item]) -> bytes:
             item.number,
             item.title,
             str(item.get_source_kind_display()),
-            str(item.instructing_leader) if item.instructing_leader_id else "",
+            str(item.instructing_leader) if item.instructing_leader_id else None,
             str(item.lead_unit),
-            "、".join(str(unit) for unit in item.co_units.all()),
+            "、".join(str(unit) for unit in item.co_units.all()) or None,
             str(item.responsible),
             str(item.supervisor),
             item.original_deadline,
             item.deadline,
             str(item.get_status_display()),
-            levels.get(getattr(item, "level", ""), ""),
+            levels.get(getattr(item, "level", "")),
             _excel_datetime(item.assigned_at),
             _excel_datetime(item.closed_at),
-            closing.get(item.closing_class(), ""),
-            item.result,
+            closing.get(item.closing_class()),
+            item.result or None,
         ])
     for cells in ws.iter_rows(min_row=3):
         for index in DATE_COLUMNS:
@@ -388,7 +388,8 @@ class _SampleOffice:
         from supervision import workflow
 
         fields = dict(source_kind="instruction", instructing_leader=self.leader,
-                      supervisor=self.officer, deadline=timezone.localdate() + dt.timedelta(days=30))
+                      supervisor=self.officer,
+                      deadline=timezone.localdate() + dt.timedelta(days=30))
         fields.update(kwargs)
         return workflow.create_item(acting_user=self.officer, assign=True, title=title,
                                     requirement=requirement, lead_unit=unit,
@@ -430,7 +431,10 @@ def _set_dates(item: Item, *, assigned: dt.date, original: dt.date, deadline: dt
 def _sample_report(kind: str) -> ReportData:
     """A realistic report of the last complete week or month."""
     today = timezone.localdate()
-    anchor = today - dt.timedelta(days=7) if kind == "week" else today.replace(day=1) - dt.timedelta(days=1)
+    if kind == "week":
+        anchor = today - dt.timedelta(days=7)
+    else:
+        anchor = today.replace(day=1) - dt.timedelta(days=1)
     start, end = period_bounds(kind, anchor)
     span = (end - start).days
 
@@ -438,7 +442,8 @@ def _sample_report(kind: str) -> ReportData:
         return start + dt.timedelta(days=round(span * fraction))
 
     o = _SampleOffice()
-    i = o.item(o.edu, "落实校园安全隐患排查整治", "全面排查校舍、食堂、消防隐患，建立台账，逐项整改到位。")
+    i = o.item(o.edu, "落实校园安全隐患排查整治",
+               "全面排查校舍、食堂、消防隐患，建立台账，逐项整改到位。")
     o.close(i, "已完成全县58所学校排查，发现隐患23处，均已整改。")
     _set_dates(i, assigned=day(0), original=day(0.6), closed=day(0.5))
     i = o.item(o.edu, "推进义务教育学校标准化建设", "按计划完成3所薄弱学校改造，报送进度。")

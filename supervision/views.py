@@ -9,7 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from office import audit, roles
@@ -96,13 +96,13 @@ def _get_item(request, pk: int, manager: bool) -> Item:
 
 
 STEP_LABELS = {
-    "assign": _lazy("Assign"), "acknowledge": _lazy("Acknowledge"),
-    "dispute": _lazy("Dispute the assignment"), "reassign": _lazy("Reassign"),
-    "report_progress": _lazy("Report progress"), "report_result": _lazy("Report the result"),
-    "accept": _lazy("Verify and close"), "return": _lazy("Return the result"),
-    "request_extension": _lazy("Request an extension"),
-    "decide_extension": _lazy("Decide the extension"), "chase": _lazy("Chase (催办)"),
-    "comment": _lazy("Comment"),
+    "assign": gettext_lazy("Assign"), "acknowledge": gettext_lazy("Acknowledge"),
+    "dispute": gettext_lazy("Dispute the assignment"), "reassign": gettext_lazy("Reassign"),
+    "report_progress": gettext_lazy("Report progress"), "report_result": gettext_lazy("Report the result"),
+    "accept": gettext_lazy("Verify and close"), "return": gettext_lazy("Return the result"),
+    "request_extension": gettext_lazy("Request an extension"),
+    "decide_extension": gettext_lazy("Decide the extension"), "chase": gettext_lazy("Chase (催办)"),
+    "comment": gettext_lazy("Comment"),
 }
 # The step shown first (and open) when several are allowed: the one obvious next action.
 STEP_ORDER = ["assign", "acknowledge", "report_result", "accept", "decide_extension", "reassign",
@@ -119,7 +119,8 @@ STEP_FORMS = {
 def _detail_context(request, item: Item, manager: bool, bound: dict | None = None) -> dict:
     cal = WorkCalendar.load()
     thresholds = selectors.level_thresholds(cal, timezone.localdate())
-    steps = sorted(workflow.allowed_steps(item, request.user), key=STEP_ORDER.index)
+    steps = sorted(workflow.allowed_steps(item, request.user, manager=manager),
+                   key=STEP_ORDER.index)
     step_forms = {name: (bound or {}).get(name) or STEP_FORMS[name](prefix=name)
                   for name in steps if name in STEP_FORMS}
     if "reassign" in step_forms and not (bound or {}).get("reassign"):

@@ -103,9 +103,9 @@ def may(step: str, item: Item, user, *, manager: bool | None = None) -> bool:
     return False
 
 
-def allowed_steps(item: Item, user) -> list[str]:
+def allowed_steps(item: Item, user, *, manager: bool | None = None) -> list[str]:
     """The steps ``user`` may take on ``item`` now, for the item page's buttons."""
-    manager = is_manager(user)
+    manager = is_manager(user) if manager is None else manager
     steps = [s for s, (sources, _to) in TRANSITIONS.items()
              if item.status in sources and may(s, item, user, manager=manager)]
     if "decide_extension" in steps and not any(

@@ -15,3 +15,6 @@ def browser_type_launch_args(browser_type_launch_args):
         "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"],
     }
+
+
+from tests.supervision.conftest import make_item, people  # noqa: E402,F401  (personas)

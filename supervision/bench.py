@@ -1,0 +1,84 @@
+"""Supervision in `make bench`: 50,000 items (10,000 overdue) seeded; the reminder sweep timed
+twice (the second run must send nothing); the list and item pages measured."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import time
+
+from config.bench import BENCH_PASSWORD, register
+
+DIRECTOR = "bench_director"
+
+
+def seed(size: int, total: int = 50_000, overdue: int = 10_000) -> None:
+    from django.contrib.auth.hashers import make_password
+    from django.contrib.auth.models import Group
+    from django.utils import timezone
+
+    from office import roles
+    from office.models import Unit, User
+    from supervision.models import Item, Status
+
+    if Item.objects.filter(number__startswith="压〔").exists():
+        return
+    rng = random.Random(7)
+    director = User.objects.create(username=DIRECTOR, full_name="压测主任",
+                                   password=make_password(BENCH_PASSWORD))
+    director.groups.add(Group.objects.get(name=roles.OFFICE_DIRECTOR))
+    people = list(User.objects.filter(username__startswith="bench").exclude(unit=None)
+                  .values_list("pk", "unit_id"))
+    heads = {}
+    for pk, unit_id in people:
+        heads.setdefault(unit_id, pk)
+    for unit_id, pk in heads.items():
+        Unit.objects.filter(pk=unit_id).update(head_id=pk)
+    today = timezone.localdate()
+    assigned = timezone.now() - dt.timedelta(days=90)
+    working = [Status.ASSIGNED, Status.ACKNOWLEDGED, Status.IN_PROGRESS]
+    batch = []
+    for i in range(total):
+        responsible, unit = people[i % len(people)]
+        if i < overdue:
+            deadline = today - dt.timedelta(days=rng.randint(1, 60))
+        else:
+            deadline = today + dt.timedelta(days=rng.randint(5, 200))
+        batch.append(Item(
+            number=f"压〔{today.year}〕{i + 1}号", title=f"压测督办事项{i + 1}",
+            requirement="按期落实。", source_kind="instruction", lead_unit_id=unit,
+            responsible_id=responsible, supervisor_id=director.pk, instructing_leader_id=director.pk,
+            original_deadline=deadline, deadline=deadline, status=rng.choice(working),
+            created_by_id=director.pk, assigned_at=assigned))
+        if len(batch) == 5000:
+            Item.objects.bulk_create(batch)
+            batch = []
+    Item.objects.bulk_create(batch)
+
+
+def sweep_twice(size: int) -> dict:
+    from supervision import reminders
+
+    started = time.perf_counter()
+    first = reminders.sweep()
+    first_s = time.perf_counter() - started
+    started = time.perf_counter()
+    second = reminders.sweep()
+    return {"first run s": round(first_s, 2), "planned": first.planned, "sent": first.sent,
+            "second run s": round(time.perf_counter() - started, 2),
+            "second run sent": second.sent}
+
+
+def _first_overdue_item() -> str:
+    from supervision.models import Item
+
+    return f"/supervision/{Item.objects.filter(number__startswith='压〔').order_by('deadline').first().pk}/"
+
+
+register(seeder=("supervision", seed))
+register(operation=("supervision reminder sweep", sweep_twice))
+register(page=("supervision list (all)", "/supervision/?scope=all", DIRECTOR))
+register(page=("supervision list (overdue)", "/supervision/?scope=all&level=overdue", DIRECTOR))
+register(page=("supervision list (red, page 20)", "/supervision/?scope=all&level=red&page=20", DIRECTOR))
+register(page=("supervision item", _first_overdue_item, DIRECTOR))
+register(page=("desk (director)", "/", DIRECTOR))
