@@ -105,8 +105,8 @@ STEP_LABELS = {
     "comment": gettext_lazy("Comment"),
 }
 # The step shown first (and open) when several are allowed: the one obvious next action.
-STEP_ORDER = ["assign", "acknowledge", "report_result", "accept", "decide_extension", "reassign",
-              "report_progress", "return", "request_extension", "dispute", "chase", "comment"]
+STEP_ORDER = ["assign", "acknowledge", "accept", "decide_extension", "reassign", "report_progress",
+              "report_result", "return", "request_extension", "dispute", "chase", "comment"]
 
 STEP_FORMS = {
     "dispute": forms.TextForm, "return": forms.TextForm, "chase": forms.TextForm,
