@@ -26,6 +26,7 @@ def test_an_item_from_assignment_to_closing(live_server, browser, people, make_i
     page.locator("form[data-step=acknowledge] button").click()
     page.wait_for_selector("text=已签收")
     assert page.locator("[data-testid=item-status]").inner_text().strip() == "已签收"
+    page.locator("details:has(form[data-step=report_result]) summary").click()
     page.locator("form[data-step=report_result] textarea").fill("已完成全部 36 所学校排查，整改隐患 12 处。")
     page.locator("form[data-step=report_result] button").click()
     page.wait_for_selector("[data-testid=item-result]")
