@@ -150,3 +150,28 @@ def test_an_unknown_step_is_a_404(client, people, make_item):
     item = make_item()
     client.force_login(people.officer)
     assert client.post(reverse("supervision:step", args=[item.pk, "explode"])).status_code == 404
+
+
+@pytest.mark.parametrize(("persona", "status"), [
+    ("responsible", 200), ("head", 200), ("officer", 200), ("leader", 200), ("clerk", 404),
+])
+def test_who_prints_the_chase_notice(client, people, make_item, persona, status):
+    item = make_item()
+    chase = workflow.chase(item=item, acting_user=people.officer, note="请抓紧办理")
+    client.force_login(getattr(people, persona))
+    response = client.get(reverse("supervision:chase_pdf", args=[chase.pk]))
+    assert response.status_code == status
+    if status == 200:
+        assert response.content.startswith(b"%PDF")
+
+
+def test_the_ledger_exports_only_what_the_user_may_see(client, people, make_item):
+    import io
+
+    import openpyxl
+
+    make_item()
+    client.force_login(people.clerk)
+    sheet = openpyxl.load_workbook(io.BytesIO(
+        client.get(reverse("supervision:ledger") + "?scope=all").content)).active
+    assert "落实学校安全隐患排查" not in [c for row in sheet.iter_rows(values_only=True) for c in row]
