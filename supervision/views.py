@@ -260,6 +260,19 @@ def chase_pdf(request, pk: int):
     return _download(reports.chase_pdf(chase), f"催办通知单-{chase.number}.pdf", "application/pdf")
 
 
+def attachment(request, pk: int):
+    """Attachments are served only through this permission check (never as public media)."""
+    from django.http import FileResponse
+
+    from supervision.models import Attachment
+
+    att = get_object_or_404(Attachment.objects.select_related("report"), pk=pk)
+    _get_item(request, att.report.item_id, is_manager(request.user))
+    audit.record("supervision.download_attachment", actor=request.user, obj=att.report.item,
+                 detail={"attachment": att.pk, "name": att.name})
+    return FileResponse(att.file.open("rb"), as_attachment=True, filename=att.name)
+
+
 def _download(data: bytes, filename: str, content_type: str) -> HttpResponse:
     from urllib.parse import quote
 

@@ -175,3 +175,36 @@ def test_the_ledger_exports_only_what_the_user_may_see(client, people, make_item
     sheet = openpyxl.load_workbook(io.BytesIO(
         client.get(reverse("supervision:ledger") + "?scope=all").content)).active
     assert "落实学校安全隐患排查" not in [c for row in sheet.iter_rows(values_only=True) for c in row]
+
+
+@pytest.mark.parametrize(("persona", "status"), [("officer", 200), ("co_member", 200), ("clerk", 404)])
+def test_attachments_are_served_only_to_those_who_see_the_item(client, people, make_item, settings,
+                                                                tmp_path, persona, status):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    item = make_item()
+    workflow.acknowledge(item=item, acting_user=people.responsible)
+    report = workflow.report_progress(item=item, acting_user=people.responsible, text="见附件",
+                                      files=[SimpleUploadedFile("整改台账.pdf", b"%PDF-1.4 test")])
+    att = report.attachments.get()
+    client.force_login(getattr(people, persona))
+    response = client.get(reverse("supervision:attachment", args=[att.pk]))
+    assert response.status_code == status
+    if status == 200:
+        assert b"".join(response.streaming_content) == b"%PDF-1.4 test"
+
+
+def test_an_upload_of_a_forbidden_type_is_refused_with_a_message(client, people, make_item, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    item = make_item()
+    workflow.acknowledge(item=item, acting_user=people.responsible)
+    client.force_login(people.responsible)
+    response = client.post(reverse("supervision:step", args=[item.pk, "report_progress"]), {
+        "report_progress-text": "见附件", "report_progress-files": SimpleUploadedFile("run.exe", b"MZ")})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "run.exe" in page and "见附件" in page
+    assert item.progress_reports.count() == 0
