@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",
     "axes",
     "office",
     "supervision",
@@ -157,6 +158,11 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "zhengban")
 CELERY_BEAT_SCHEDULE: dict = {
+    "documents-intake-sweep": {
+        "task": "documents.tasks.intake_sweep",
+        "schedule": crontab(minute="*/5", hour="8-18"),
+        "options": {"expires": 4 * 60},
+    },
     # reminders go out in office hours; the sweep is idempotent, so every half hour is harmless
     "supervision-reminder-sweep": {
         "task": "supervision.tasks.reminder_sweep",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
     path("supervision/", include("supervision.urls")),
+    path("documents/", include("documents.urls")),
     path("", include("office.urls")),
 ]
 

@@ -5,3 +5,23 @@ from django.utils.translation import gettext_lazy as _
 class DocumentsConfig(AppConfig):
     name = "documents"
     verbose_name = _("Documents")
+
+    def ready(self) -> None:
+        from documents import demo as documents_demo
+        from documents import desk_panel, printing
+        from office import demo, desk, roles
+
+        desk.register_nav(desk.NavItem("documents", _("Incoming documents"), "documents:register",
+                                       roles=frozenset(roles.BUSINESS_ROLES), order=20))
+        desk.register_panel(desk.DeskPanel("documents", _("My documents"),
+                                           "documents/_desk_panel.html", desk_panel.load, order=20))
+        for role in (roles.OFFICE_DIRECTOR, roles.COUNTY_LEADER):
+            roles.register_role_permissions(role, {"documents.view_classified"})
+        roles.register_role_permissions(roles.SYSTEM_ADMIN, {
+            "documents.view_documenttype", "documents.add_documenttype",
+            "documents.change_documenttype", "documents.view_urgencyrule",
+            "documents.change_urgencyrule", "documents.view_documentsettings",
+            "documents.change_documentsettings",
+        })
+        demo.register_demo_loader(documents_demo.load)
+        printing.register_samples()

@@ -79,7 +79,7 @@ class StaffAdmin(BaseUserAdmin):
     list_filter = ("is_active", "groups", "unit__kind", "unit")
     search_fields = ("username", "full_name", "phone", "email")
     ordering = ("unit__order", "username")
-    filter_horizontal = ("groups",)
+    filter_horizontal = ("groups", "user_permissions")
     add_fieldsets = (
         (None, {"classes": ("wide",),
                 "fields": ("username", "password1", "password2", *PROFILE_FIELDS)}),
@@ -95,7 +95,7 @@ class StaffAdmin(BaseUserAdmin):
             sets.append((_("Profile"), {"fields": PROFILE_FIELDS}))
             sets.append((_("Status"), {"fields": ("is_active", "last_login", "date_joined")}))
         if user.is_superuser or roles.has_role(user, roles.SECURITY_ADMIN):
-            sets.append((_("Roles"), {"fields": ("groups", "is_staff")}))
+            sets.append((_("Roles"), {"fields": ("groups", "is_staff", "user_permissions")}))
         if user.is_superuser:
             sets.append((_("Superuser"), {"fields": ("is_superuser", "user_permissions")}))
         return sets

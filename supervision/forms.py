@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from office import roles
+from office.forms import DateInput, MultipleFileField, PersonChoiceField
 from office.models import Unit, User
 from supervision.models import Level, Priority, SourceKind, Status
 
@@ -19,34 +20,18 @@ ALLOWED_SUFFIXES = {".pdf", ".ofd", ".doc", ".docx", ".wps", ".xls", ".xlsx", ".
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 
-class PersonChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.unit} · {obj.get_full_name()}" if obj.unit_id else obj.get_full_name()
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    widget = MultipleFileInput
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
+class FileField(MultipleFileField):
+    """Attachments of progress reports: type and size checked here."""
 
     def clean(self, data, initial=None):
-        files = data if isinstance(data, list | tuple) else ([data] if data else [])
-        cleaned = []
-        for f in files:
-            f = super().clean(f, initial)
+        cleaned = super().clean(data, initial)
+        for f in cleaned:
             if Path(f.name).suffix.lower() not in ALLOWED_SUFFIXES:
                 raise ValidationError(
                     _("“%(name)s”: only PDF, OFD, Word, WPS, Excel and image files are accepted."),
                     params={"name": f.name})
             if f.size > MAX_UPLOAD_BYTES:
                 raise ValidationError(_("“%(name)s” is larger than 20 MB."), params={"name": f.name})
-            cleaned.append(f)
         return cleaned
 
 
@@ -57,13 +42,6 @@ def _people():
 
 def _units():
     return Unit.objects.filter(is_active=True).exclude(kind=Unit.Kind.SUPERIOR)
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class ItemForm(forms.Form):
@@ -127,7 +105,7 @@ class TextForm(forms.Form):
 class ProgressForm(forms.Form):
     text = forms.CharField(label=_("Progress"), widget=forms.Textarea(attrs={"rows": 3}))
     progress_on = forms.DateField(label=_("Date"), widget=DateInput(), required=False)
-    files = MultipleFileField(label=_("Attachments"))
+    files = FileField(label=_("Attachments"))
 
     def clean_progress_on(self):
         value = self.cleaned_data.get("progress_on")
@@ -138,7 +116,7 @@ class ProgressForm(forms.Form):
 
 class ResultForm(forms.Form):
     result = forms.CharField(label=_("Result"), widget=forms.Textarea(attrs={"rows": 4}))
-    files = MultipleFileField(label=_("Attachments"))
+    files = FileField(label=_("Attachments"))
 
 
 class ExtensionForm(forms.Form):

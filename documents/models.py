@@ -1,0 +1,346 @@
+"""Incoming documents (收文) and their handling: registration, initial review, circulation,
+proposal, instructions, handling, reply, archive. The workflow is in ``documents.workflow``;
+read queries in ``documents.selectors``."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from office.models import Unit
+
+
+class DocumentType(models.Model):
+    """文种: the 15 statutory types (党政机关公文处理工作条例 第八条) and other kinds as data."""
+
+    name = models.CharField(_("name"), max_length=20, unique=True)
+    is_statutory = models.BooleanField(_("statutory type"), default=False)
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("document type")
+        verbose_name_plural = _("document types")
+        ordering = ["-is_statutory", "order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Urgency(models.TextChoices):
+    NONE = "", _("Ordinary (平件)")
+    PINGJI = "pingji", _("平急 (telegram)")
+    JIAJI = "jiaji", _("加急")
+    TEJI = "teji", _("特急")
+    TETI = "teti", _("特提 (telegram)")
+
+
+DOCUMENT_URGENCIES = {Urgency.NONE, Urgency.JIAJI, Urgency.TEJI}
+TELEGRAM_URGENCIES = {Urgency.NONE, Urgency.PINGJI, Urgency.JIAJI, Urgency.TEJI, Urgency.TETI}
+
+
+class UrgencyRule(models.Model):
+    """Working minutes to clear an urgent document, by urgency (edited in admin)."""
+
+    urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices, unique=True)
+    minutes = models.PositiveIntegerField(_("working minutes to clear"))
+
+    class Meta:
+        verbose_name = _("urgency time limit")
+        verbose_name_plural = _("urgency time limits")
+        ordering = ["minutes"]
+        constraints = [models.CheckConstraint(condition=~Q(urgency=""), name="urgency_rule_not_ordinary")]
+
+    def __str__(self) -> str:
+        return f"{self.get_urgency_display()} {self.minutes}"
+
+
+class Secrecy(models.TextChoices):
+    NONE = "", _("Not classified")
+    SECRET = "secret", _("秘密")
+    CONFIDENTIAL = "confidential", _("机密")
+    TOP_SECRET = "top_secret", _("绝密")
+
+
+# 保守国家秘密法: default maximum periods in years
+SECRECY_MAX_YEARS = {Secrecy.SECRET: 10, Secrecy.CONFIDENTIAL: 20, Secrecy.TOP_SECRET: 30}
+
+
+class Handling(models.TextChoices):
+    READ = "read", _("For reading (阅件)")
+    ACTION = "action", _("For action (办件)")
+
+
+class Status(models.TextChoices):
+    REGISTERED = "registered", _("Registered, at the intake desk")
+    RETURNED = "returned", _("Returned to the sender")
+    CIRCULATING = "circulating", _("Circulating")
+    PROPOSING = "proposing", _("Awaiting proposal")
+    INSTRUCTING = "instructing", _("Awaiting instruction")
+    INSTRUCTED = "instructed", _("Instructed, awaiting handling")
+    HANDLING = "handling", _("Being handled")
+    RESULT = "result", _("Result recorded")
+    REPLIED = "replied", _("Replied")
+    CLOSED = "closed", _("Closed")
+    ARCHIVED = "archived", _("Archived")
+
+
+class ReturnReason(models.TextChoices):
+    NOT_OURS = "not_ours", _("Not ours to handle")
+    RULES = "rules", _("Breaks the rules of issuing")
+    FORMAT = "format", _("Wrong type or format")
+    COUNTERSIGN = "countersign", _("Not countersigned by the units concerned")
+    NOT_FOR_LEADERS = "not_for_leaders", _("An upward department document leaders need not see")
+    OTHER = "other", _("Other")
+
+
+class DocumentSettings(models.Model):
+    """Which unit is the document office (文电科). One row (pk=1)."""
+
+    office_unit = models.ForeignKey(
+        Unit, verbose_name=_("document office"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", help_text=_("Its members register, route and archive documents and see "
+                                      "every unclassified document."))
+    reminder_minutes_before = models.PositiveIntegerField(
+        _("remind this many minutes before an urgent document is due"), default=15)
+
+    class Meta:
+        verbose_name = _("document settings")
+        verbose_name_plural = _("document settings")
+        constraints = [models.CheckConstraint(condition=Q(pk=1), name="document_settings_singleton")]
+
+    def __str__(self) -> str:
+        return str(_("Document settings"))
+
+    @classmethod
+    def load(cls) -> DocumentSettings:
+        obj, _created = cls.objects.get_or_create(pk=1)
+        return obj
+
+
+class IncomingDocument(models.Model):
+    year = models.PositiveIntegerField(_("year"))
+    serial = models.PositiveIntegerField(_("serial"))
+    number = models.CharField(_("register number"), max_length=30, unique=True)
+    sender = models.ForeignKey(Unit, verbose_name=_("sending unit"), on_delete=models.PROTECT,
+                               related_name="sent_documents")
+    sender_number = models.CharField(_("sender's document number"), max_length=60, blank=True)
+    title = models.CharField(_("title"), max_length=300)
+    doc_type = models.ForeignKey(DocumentType, verbose_name=_("document type"),
+                                 on_delete=models.PROTECT, related_name="+")
+    is_telegram = models.BooleanField(_("telegram"), default=False)
+    urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices, blank=True,
+                               default=Urgency.NONE)
+    secrecy = models.CharField(_("secrecy"), max_length=20, choices=Secrecy.choices, blank=True,
+                               default=Secrecy.NONE)
+    secrecy_years = models.PositiveIntegerField(_("secrecy period (years)"), null=True, blank=True)
+    copies = models.PositiveIntegerField(_("copies"), default=1)
+    pages = models.PositiveIntegerField(_("pages"), default=1)
+    handling = models.CharField(_("handling"), max_length=10, choices=Handling.choices)
+    received_at = models.DateTimeField(_("received at"))
+    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("signed for by"),
+                                  on_delete=models.PROTECT, related_name="+")
+    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("registered by"),
+                                      on_delete=models.PROTECT, related_name="+")
+    registered_at = models.DateTimeField(_("registered at"), default=timezone.now)
+    due_at = models.DateTimeField(_("due to be cleared"))
+    cleared_at = models.DateTimeField(_("cleared at"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices,
+                              default=Status.REGISTERED)
+    # 初审 return
+    return_reason = models.CharField(_("return reason"), max_length=20, choices=ReturnReason.choices,
+                                     blank=True)
+    return_note = models.TextField(_("return note"), blank=True)
+    returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
+    # 拟办
+    proposal = models.TextField(_("proposed handling"), blank=True)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("proposed by"),
+                                    null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    proposed_at = models.DateTimeField(_("proposed at"), null=True, blank=True)
+    # 承办
+    lead_unit = models.ForeignKey(Unit, verbose_name=_("lead unit"), null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="led_documents")
+    co_units = models.ManyToManyField(Unit, verbose_name=_("co-units"), blank=True,
+                                      related_name="co_documents")
+    handler = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("handler"), null=True,
+                                blank=True, on_delete=models.PROTECT, related_name="handled_documents")
+    handling_deadline = models.DateField(_("handling deadline"), null=True, blank=True)
+    result = models.TextField(_("result"), blank=True)
+    reply = models.TextField(_("reply to the sender"), blank=True)
+    replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
+    routing_slip = models.FileField(_("routing slip"), upload_to="documents/slips/%Y/", blank=True)
+    # jieba-segmented words of the title, numbers, sender and attachment text (search)
+    search_text = models.TextField(blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("incoming document")
+        verbose_name_plural = _("incoming documents")
+        ordering = ["-received_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "serial"], name="incoming_unique_serial"),
+            models.CheckConstraint(
+                condition=Q(secrecy="") | Q(secrecy_years__isnull=False),
+                name="incoming_classified_has_period"),
+        ]
+        indexes = [
+            models.Index(fields=["received_at"], name="incoming_received"),
+            models.Index(fields=["status", "due_at"], name="incoming_status_due"),
+            models.Index(fields=["due_at"], condition=Q(cleared_at__isnull=True), name="incoming_pending"),
+            models.Index(fields=["sender", "sender_number"], name="incoming_sender_number"),
+            GinIndex(SearchVector("search_text", config="simple"), name="incoming_search"),
+        ]
+        permissions = [("view_classified", _("Can see the metadata of classified documents"))]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("documents:detail", args=[self.pk])
+
+    @property
+    def is_classified(self) -> bool:
+        return bool(self.secrecy)
+
+    @property
+    def is_urgent(self) -> bool:
+        return bool(self.urgency)
+
+    @property
+    def is_archived(self) -> bool:
+        return self.status == Status.ARCHIVED
+
+    def secrecy_label(self) -> str:
+        if not self.secrecy:
+            return ""
+        return f"{self.get_secrecy_display()}★{self.secrecy_years}年"
+
+
+def attachment_path(instance, filename: str) -> str:
+    return f"documents/{timezone.localdate():%Y/%m}/{instance.document_id}/{filename}"
+
+
+class DocumentAttachment(models.Model):
+    document = models.ForeignKey(IncomingDocument, verbose_name=_("document"),
+                                 on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("file"), upload_to=attachment_path)
+    name = models.CharField(_("name"), max_length=200)
+    size = models.PositiveIntegerField(_("size"))
+    text = models.TextField(_("extracted text"), blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Instruction(models.Model):
+    """A leader's instruction (批示), in sequence: leaders instruct one after another."""
+
+    document = models.ForeignKey(IncomingDocument, verbose_name=_("document"),
+                                 on_delete=models.CASCADE, related_name="instructions")
+    leader = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("leader"),
+                               on_delete=models.PROTECT, related_name="document_instructions")
+    order = models.PositiveIntegerField(_("order"))
+    text = models.TextField(_("instruction"), blank=True)
+    instructed_at = models.DateTimeField(_("instructed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("instruction")
+        verbose_name_plural = _("instructions")
+        ordering = ["document", "order"]
+        constraints = [models.UniqueConstraint(fields=["document", "order"],
+                                               name="instruction_unique_order")]
+
+    def __str__(self) -> str:
+        return f"{self.document_id} {self.leader_id} {self.order}"
+
+
+class Circulation(models.Model):
+    """One reader's copy in circulation (传阅): not sent yet, sent, opened, read; recallable
+    while unopened."""
+
+    document = models.ForeignKey(IncomingDocument, verbose_name=_("document"),
+                                 on_delete=models.CASCADE, related_name="circulations")
+    reader = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reader"),
+                               on_delete=models.PROTECT, related_name="circulations")
+    order = models.PositiveIntegerField(_("order"))
+    sequential = models.BooleanField(_("in order"), default=False)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    opened_at = models.DateTimeField(_("opened at"), null=True, blank=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    recalled_at = models.DateTimeField(_("recalled at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("circulation")
+        verbose_name_plural = _("circulations")
+        ordering = ["document", "order"]
+        indexes = [models.Index(fields=["reader"], condition=Q(read_at__isnull=True,
+                                recalled_at__isnull=True, sent_at__isnull=False),
+                                name="circulation_to_read")]
+
+    def __str__(self) -> str:
+        return f"{self.document_id} → {self.reader_id}"
+
+    @property
+    def state(self) -> str:
+        if self.recalled_at:
+            return "recalled"
+        if self.read_at:
+            return "read"
+        if self.opened_at:
+            return "opened"
+        if self.sent_at:
+            return "not_opened"
+        return "waiting"
+
+
+class DocumentEvent(models.Model):
+    """The document's history: every step, in order. The routing slip is printed from it."""
+
+    class Kind(models.TextChoices):
+        REGISTERED = "registered", _("Registered")
+        RETURNED = "returned", _("Returned to the sender")
+        CIRCULATED = "circulated", _("Circulated")
+        OPENED = "opened", _("Opened")
+        READ = "read", _("Read")
+        RECALLED = "recalled", _("Copy recalled")
+        SUBMITTED = "submitted", _("Submitted for proposal")
+        PROPOSED = "proposed", _("Handling proposed")
+        INSTRUCTED = "instructed", _("Instructed")
+        ASSIGNED = "assigned", _("Handling assigned")
+        RESULT = "result", _("Result recorded")
+        REPLIED = "replied", _("Reply recorded")
+        CLOSED = "closed", _("Closed")
+        ARCHIVED = "archived", _("Archived")
+        SUPERVISED = "supervised", _("Supervision item opened")
+        REMINDER = "reminder", _("Reminder sent")
+
+    document = models.ForeignKey(IncomingDocument, verbose_name=_("document"),
+                                 on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True,
+                              blank=True, on_delete=models.PROTECT, related_name="+")
+    from_status = models.CharField(_("from"), max_length=20, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    data = models.JSONField(_("data"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("document event")
+        verbose_name_plural = _("document events")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["document", "created_at"], name="docevent_doc_time")]
+
+    def __str__(self) -> str:
+        return f"{self.document_id} {self.kind}"

@@ -1,0 +1,74 @@
+"""The intake desk's clock (Celery beat every 5 minutes in office hours).
+
+- an urgent document still at the intake desk within ``reminder_minutes_before`` of its due
+  time: the registering clerk and the head of the document office are reminded;
+- any document still at the intake desk once today's same-day cutoff has passed: the same
+  people are reminded (once per document and day);
+- a document past its due time: the office directors are told (escalation).
+
+Every notification has a deduplication key, so running the sweep again sends nothing twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from documents.models import DocumentSettings, IncomingDocument, Status
+from office import notify, roles
+from office.models import OfficeSettings, User
+from office.workdays import WorkCalendar
+
+
+@dataclass
+class IntakeSweep:
+    due_soon: int = 0
+    at_cutoff: int = 0
+    overdue: int = 0
+
+
+def sweep(*, now: dt.datetime | None = None) -> IntakeSweep:
+    now = now or timezone.now()
+    local = timezone.localtime(now)
+    conf = DocumentSettings.load()
+    head = conf.office_unit.head_id if conf.office_unit_id else None
+    directors = list(User.objects.filter(groups__name=roles.OFFICE_DIRECTOR, is_active=True)
+                     .values_list("pk", flat=True))
+    pending = list(IncomingDocument.objects.filter(status=Status.REGISTERED, cleared_at__isnull=True)
+                   .only("pk", "title", "number", "due_at", "urgency", "registered_by_id",
+                         "received_at"))
+    cal = WorkCalendar.load()
+    cutoff = OfficeSettings.load().same_day_cutoff
+    after_cutoff = cal.is_working_day(local.date()) and local.time() >= cutoff
+    specs, result = [], IntakeSweep()
+    for doc in pending:
+        url = doc.get_absolute_url()
+        clerk_and_head = {doc.registered_by_id, head} - {None}
+        if doc.due_at <= now:
+            result.overdue += 1
+            for uid in directors:
+                specs.append({"recipient_id": uid, "key": f"doc-overdue:{doc.pk}:{uid}", "url": url,
+                              "title": _("Overdue at the intake desk: %(title)s") % {"title": doc.title},
+                              "body": doc.number, "kind": "documents-overdue"})
+        elif doc.urgency and doc.due_at - now <= dt.timedelta(minutes=conf.reminder_minutes_before):
+            result.due_soon += 1
+            for uid in clerk_and_head:
+                specs.append({"recipient_id": uid, "key": f"doc-soon:{doc.pk}:{uid}", "url": url,
+                              "title": _("Urgent, due at %(time)s: %(title)s")
+                              % {"time": timezone.localtime(doc.due_at).strftime("%H:%M"),
+                                 "title": doc.title},
+                              "body": doc.number, "kind": "documents-due"})
+        if after_cutoff and doc.due_at > now:
+            result.at_cutoff += 1
+            for uid in clerk_and_head:
+                specs.append({"recipient_id": uid, "key": f"doc-cutoff:{doc.pk}:{local.date()}:{uid}",
+                              "url": url, "body": doc.number, "kind": "documents-cutoff",
+                              "title": _("Still at the intake desk after the cutoff: %(title)s")
+                              % {"title": doc.title}})
+    with transaction.atomic():
+        notify.notify_many(specs)
+    return result

@@ -1,0 +1,210 @@
+"""Read queries for the document pages, the board, the desk and the dashboard. Fixed counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from documents import search
+from documents.models import (
+    Circulation,
+    DocumentEvent,
+    IncomingDocument,
+    Instruction,
+    Status,
+)
+from documents.workflow import is_document_office, may_see_classified
+from office import roles
+
+
+def visible_documents(user, *, office: bool | None = None,
+                      classified: bool | None = None) -> QuerySet[IncomingDocument]:
+    """What ``user`` may see. The document office and the directors see every document; others
+    only what was routed to them: their instructions, their copies in circulation, documents
+    their unit handles (lead or co-unit) or they handle. Classified metadata only for cleared
+    users."""
+    office = is_document_office(user) if office is None else office
+    classified = may_see_classified(user) if classified is None else classified
+    qs = IncomingDocument.objects.all()
+    if not classified:
+        qs = qs.filter(secrecy="")
+    if office:
+        return qs
+    routed = (
+        Q(handler=user)
+        | Exists(Instruction.objects.filter(document=OuterRef("pk"), leader=user))
+        | Exists(Circulation.objects.filter(document=OuterRef("pk"), reader=user,
+                                            sent_at__isnull=False, recalled_at__isnull=True))
+    )
+    if user.unit_id and roles.has_role(user, roles.UNIT_CONTACT):
+        routed |= Q(lead_unit_id=user.unit_id) | Exists(
+            IncomingDocument.co_units.through.objects.filter(
+                incomingdocument_id=OuterRef("pk"), unit_id=user.unit_id))
+    return qs.filter(routed)
+
+
+# --- the register --------------------------------------------------------------------------
+
+@dataclass
+class RegisterFilters:
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    sender: int | None = None
+    doc_type: int | None = None
+    urgency: str | None = None
+    status: str = ""
+    handling: str = ""
+    q: str = ""
+
+
+def register(user, f: RegisterFilters, *, office: bool) -> QuerySet[IncomingDocument]:
+    qs = visible_documents(user, office=office)
+    if f.date_from:
+        qs = qs.filter(received_at__date__gte=f.date_from)
+    if f.date_to:
+        qs = qs.filter(received_at__date__lte=f.date_to)
+    if f.sender:
+        qs = qs.filter(sender_id=f.sender)
+    if f.doc_type:
+        qs = qs.filter(doc_type_id=f.doc_type)
+    if f.urgency is not None:
+        qs = qs.filter(urgency=f.urgency)
+    if f.status:
+        qs = qs.filter(status=f.status)
+    if f.handling:
+        qs = qs.filter(handling=f.handling)
+    query = search.search_query(f.q) if f.q else None
+    if query is not None:
+        qs = qs.annotate(sv=search.search_vector()).filter(sv=query)
+    return qs.select_related("sender", "doc_type").order_by("-received_at", "-pk")
+
+
+def returned_register(user, *, office: bool) -> QuerySet[IncomingDocument]:
+    return (visible_documents(user, office=office).filter(status=Status.RETURNED)
+            .select_related("sender", "doc_type").order_by("-returned_at", "-pk"))
+
+
+# --- today's board -------------------------------------------------------------------------
+
+@dataclass
+class Board:
+    today: dt.date
+    received: int = 0
+    cleared: int = 0
+    cleared_on_time: int = 0
+    pending: list = field(default_factory=list)
+    overdue: int = 0
+    rate_today: float | None = None
+    received_30: int = 0
+    cleared_on_time_30: int = 0
+    rate_30: float | None = None
+
+
+def _window(start: dt.datetime, end: dt.datetime) -> dict:
+    return {"received_at__gte": start, "received_at__lt": end}
+
+
+def board(user, *, office: bool, now: dt.datetime | None = None) -> Board:
+    """今日收文: received today, cleared, cleared on time, everything still at the intake desk
+    (with its due time), overdue; the clearance rate (cleared by the due time / received) today
+    and over the last 30 days. Three queries."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    tz = timezone.get_current_timezone()
+    start_today = timezone.make_aware(dt.datetime.combine(today, dt.time.min), tz)
+    start_30 = start_today - dt.timedelta(days=29)
+    end = start_today + dt.timedelta(days=1)
+    qs = visible_documents(user, office=office)
+    on_time = Q(cleared_at__isnull=False, cleared_at__lte=F("due_at"))
+    today_q = Q(received_at__gte=start_today, received_at__lt=end)
+    agg = qs.filter(**_window(start_30, end)).aggregate(
+        received=Count("pk", filter=today_q),
+        cleared=Count("pk", filter=today_q & Q(cleared_at__isnull=False)),
+        cleared_on_time=Count("pk", filter=today_q & on_time),
+        received_30=Count("pk"),
+        cleared_on_time_30=Count("pk", filter=on_time),
+    )
+    pending = list(qs.filter(cleared_at__isnull=True, status=Status.REGISTERED)
+                   .select_related("sender", "doc_type").order_by("due_at", "pk"))
+    b = Board(today=today, received=agg["received"], cleared=agg["cleared"],
+              cleared_on_time=agg["cleared_on_time"], pending=pending,
+              received_30=agg["received_30"], cleared_on_time_30=agg["cleared_on_time_30"])
+    for doc in pending:
+        doc.minutes_left = int((doc.due_at - now).total_seconds() // 60)
+        doc.minutes_late = -doc.minutes_left
+    b.overdue = sum(1 for d in pending if d.minutes_left < 0)
+    b.rate_today = round(100 * b.cleared_on_time / b.received, 1) if b.received else None
+    b.rate_30 = round(100 * b.cleared_on_time_30 / b.received_30, 1) if b.received_30 else None
+    return b
+
+
+# --- one document --------------------------------------------------------------------------
+
+def document_detail(user, pk: int, *, office: bool) -> IncomingDocument:
+    return (visible_documents(user, office=office)
+            .select_related("sender", "doc_type", "signed_by", "registered_by", "proposed_by",
+                            "lead_unit", "handler")
+            .prefetch_related(
+                "co_units", "attachments",
+                Prefetch("instructions", queryset=Instruction.objects.select_related("leader")),
+                Prefetch("circulations", queryset=Circulation.objects.select_related("reader")),
+                Prefetch("events", queryset=DocumentEvent.objects.select_related("actor")),
+            )
+            .get(pk=pk))
+
+
+# --- desk ------------------------------------------------------------------------------------
+
+@dataclass
+class DeskDocuments:
+    to_read: list
+    to_propose: list
+    to_instruct: list
+    to_handle: list
+    at_intake: int
+
+    @property
+    def total(self) -> int:
+        return (len(self.to_read) + len(self.to_propose) + len(self.to_instruct)
+                + len(self.to_handle))
+
+
+def desk_documents(user, *, limit: int = 8) -> DeskDocuments:
+    """My documents to read, to propose on, to instruct on, to handle. Four queries (five for
+    the document office: the intake desk count)."""
+    classified = may_see_classified(user)
+    base = IncomingDocument.objects.all() if classified else IncomingDocument.objects.filter(secrecy="")
+    base = base.select_related("sender")
+    to_read = list(base.filter(circulations__reader=user, circulations__sent_at__isnull=False,
+                               circulations__read_at__isnull=True,
+                               circulations__recalled_at__isnull=True)
+                   .exclude(status=Status.ARCHIVED).order_by("due_at")[:limit])
+    to_propose = []
+    if roles.has_role(user, roles.OFFICE_DIRECTOR):
+        to_propose = list(base.filter(status=Status.PROPOSING).order_by("due_at")[:limit])
+    my_turn = Instruction.objects.filter(document=OuterRef("pk"), leader=user,
+                                         instructed_at__isnull=True).exclude(
+        Exists(Instruction.objects.filter(document=OuterRef("document"), instructed_at__isnull=True,
+                                          order__lt=OuterRef("order"))))
+    to_instruct = list(base.filter(status=Status.INSTRUCTING).filter(Exists(my_turn))
+                       .order_by("due_at")[:limit])
+    to_handle = list(base.filter(handler=user, status=Status.HANDLING)
+                     .order_by("handling_deadline", "pk")[:limit])
+    at_intake = 0
+    if is_document_office(user):
+        at_intake = base.filter(status=Status.REGISTERED).count()
+    return DeskDocuments(to_read, to_propose, to_instruct, to_handle, at_intake)
+
+
+def readers_choices():
+    """Staff who may receive a copy: internal staff and county leaders."""
+    from office.models import Unit, User
+
+    return (User.objects.filter(is_active=True, unit__kind__in=[Unit.Kind.LEADERSHIP,
+                                                                Unit.Kind.SECTION])
+            .exclude(groups__name__in=roles.ADMIN_ROLES).select_related("unit")
+            .order_by("unit__kind", "unit__order", "username"))
+

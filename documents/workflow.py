@@ -1,0 +1,606 @@
+"""The incoming-document workflow (收文办理, 条例 第二十四条): one transition table and one
+function per step. Each step is keyword-only with ``acting_user=``, atomic, locks the document
+row, refuses an illegal step with a ``WorkflowError`` that says why (and audits the refusal),
+writes a ``DocumentEvent`` and an audit record, and notifies after the commit. An archived
+document is read-only."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from collections.abc import Iterable, Sequence
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from documents import extract, search
+from documents.models import (
+    DOCUMENT_URGENCIES,
+    SECRECY_MAX_YEARS,
+    TELEGRAM_URGENCIES,
+    Circulation,
+    DocumentAttachment,
+    DocumentEvent,
+    DocumentSettings,
+    DocumentType,
+    Handling,
+    IncomingDocument,
+    Instruction,
+    ReturnReason,
+    Status,
+    UrgencyRule,
+)
+from office import audit, notify, numbering, roles
+from office.models import Unit, User
+from office.workdays import WorkCalendar
+
+S = Status
+
+# step -> (statuses it may start from, status it leads to; None keeps the status)
+TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
+    "return_to_sender": (frozenset({S.REGISTERED}), S.RETURNED),
+    "circulate": (frozenset({S.REGISTERED}), S.CIRCULATING),
+    "add_readers": (frozenset({S.CIRCULATING, S.INSTRUCTED, S.HANDLING, S.RESULT, S.REPLIED}), None),
+    "submit_for_proposal": (frozenset({S.REGISTERED}), S.PROPOSING),
+    "propose": (frozenset({S.PROPOSING}), S.INSTRUCTING),
+    "instruct": (frozenset({S.INSTRUCTING}), None),  # → INSTRUCTED after the last leader
+    "assign_handling": (frozenset({S.PROPOSING, S.INSTRUCTED}), S.HANDLING),
+    "record_result": (frozenset({S.HANDLING}), S.RESULT),
+    "record_reply": (frozenset({S.RESULT}), S.REPLIED),
+    "close": (frozenset({S.REPLIED}), S.CLOSED),
+    "archive": (frozenset({S.CLOSED, S.CIRCULATING}), S.ARCHIVED),
+    "recall_copy": (frozenset({S.CIRCULATING, S.INSTRUCTED, S.HANDLING, S.RESULT, S.REPLIED}), None),
+    "read_copy": (frozenset({S.CIRCULATING, S.INSTRUCTED, S.HANDLING, S.RESULT, S.REPLIED,
+                             S.CLOSED}), None),
+    "supervise": (frozenset({S.INSTRUCTING, S.INSTRUCTED, S.HANDLING}), None),
+}
+
+# 来文字号 as GB/T 9704 §7.2.5 writes it: issuer code, 〔full year〕, number without 第 or 0.
+SENDER_NUMBER = re.compile(r"^[\u4e00-\u9fa5A-Za-z]+〔\d{4}〕[1-9]\d*号$")
+ALLOWED_SUFFIXES = {".pdf", ".ofd", ".doc", ".docx", ".wps", ".jpg", ".jpeg", ".png", ".tif",
+                    ".tiff", ".txt"}
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+
+
+class WorkflowError(Exception):
+    def __init__(self, message: str, *, code: str = "refused", existing=None):
+        super().__init__(message)
+        self.message, self.code, self.existing = message, code, existing
+
+
+# --- who may act -------------------------------------------------------------------------
+
+def is_document_office(user, conf: DocumentSettings | None = None) -> bool:
+    """Members of the document office (文电科) and the office directors run the intake desk."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if roles.has_role(user, roles.OFFICE_DIRECTOR):
+        return True
+    conf = conf or DocumentSettings.load()
+    return bool(conf.office_unit_id and user.unit_id == conf.office_unit_id)
+
+
+def may_see_classified(user) -> bool:
+    return user.has_perm("documents.view_classified")
+
+
+def _current_instruction(doc: IncomingDocument) -> Instruction | None:
+    return doc.instructions.filter(instructed_at__isnull=True).order_by("order").first()
+
+
+def may(step: str, doc: IncomingDocument, user, *, office: bool | None = None) -> bool:
+    office = is_document_office(user) if office is None else office
+    if step in ("return_to_sender", "circulate", "add_readers", "submit_for_proposal", "close",
+                "archive", "recall_copy"):
+        return office
+    if step == "propose":
+        return roles.has_role(user, roles.OFFICE_DIRECTOR)
+    if step == "instruct":
+        current = _current_instruction(doc)
+        return current is not None and current.leader_id == user.pk
+    if step == "assign_handling":
+        return office
+    if step in ("record_result", "record_reply"):
+        return office or doc.handler_id == user.pk
+    if step == "read_copy":
+        return doc.circulations.filter(reader=user, sent_at__isnull=False, read_at__isnull=True,
+                                       recalled_at__isnull=True).exists()
+    if step == "supervise":
+        return office
+    return False
+
+
+def allowed_steps(doc: IncomingDocument, user, *, office: bool | None = None) -> list[str]:
+    office = is_document_office(user) if office is None else office
+    steps = []
+    for name, (sources, _to) in TRANSITIONS.items():
+        if name == "recall_copy":  # offered per copy, beside each unopened copy
+            continue
+        if doc.status not in sources or not may(name, doc, user, office=office):
+            continue
+        if name == "circulate" and doc.handling != Handling.READ:
+            continue
+        if name == "submit_for_proposal" and doc.handling != Handling.ACTION:
+            continue
+        if name == "archive" and doc.status == S.CIRCULATING and _unfinished_copies(doc):
+            continue
+        steps.append(name)
+    return steps
+
+
+def _unfinished_copies(doc: IncomingDocument) -> int:
+    return doc.circulations.filter(read_at__isnull=True, recalled_at__isnull=True).count()
+
+
+# --- plumbing ----------------------------------------------------------------------------
+
+def step(name: str):
+    def decorate(fn):
+        @functools.wraps(fn)
+        def wrapper(*args, acting_user, **kwargs):
+            try:
+                with transaction.atomic():
+                    return fn(*args, acting_user=acting_user, **kwargs)
+            except WorkflowError as exc:
+                audit.record(f"documents.{name}", actor=acting_user, obj=kwargs.get("document"),
+                             result="failure", detail={"reason": exc.message})
+                raise
+
+        return wrapper
+
+    return decorate
+
+
+def _lock(doc: IncomingDocument) -> IncomingDocument:
+    return IncomingDocument.objects.select_for_update().get(pk=doc.pk)
+
+
+def _check(name: str, doc: IncomingDocument, user) -> str | None:
+    sources, target = TRANSITIONS[name]
+    if doc.status == S.ARCHIVED:
+        raise WorkflowError(_("The document is archived and can no longer change."), code="archived")
+    if not may(name, doc, user):
+        raise WorkflowError(_("You may not take this step on this document."), code="forbidden")
+    if doc.status not in sources:
+        raise WorkflowError(_("This step is not possible while the document is “%(status)s”.")
+                            % {"status": doc.get_status_display()}, code="wrong_status")
+    return target
+
+
+def _event(doc, kind, user, *, note="", data=None, from_status="") -> DocumentEvent:
+    return DocumentEvent.objects.create(document=doc, kind=kind, actor=user, note=note,
+                                        data=data or {}, from_status=from_status,
+                                        to_status=doc.status)
+
+
+def _move(doc: IncomingDocument, user, name: str, kind: str, *, note: str = "",
+          data: dict | None = None, fields: Iterable[str] = (), target: str | None = None,
+          checked: bool = False) -> DocumentEvent:
+    """Check (unless the step already did), move to the step's target status, mark the document
+    cleared when it leaves the intake desk, save, and write the event and the audit record."""
+    table_target = TRANSITIONS[name][1] if checked else _check(name, doc, user)
+    previous = doc.status
+    doc.status = target or table_target or doc.status
+    fields = ["status", *fields]
+    if previous == S.REGISTERED and doc.status != S.REGISTERED and doc.cleared_at is None:
+        doc.cleared_at = timezone.now()
+        fields.append("cleared_at")
+    doc.save(update_fields=fields)
+    event = _event(doc, kind, user, note=note, data=data, from_status=previous)
+    audit.record(f"documents.{name}", actor=user, obj=doc,
+                 detail={"from": previous, "to": doc.status, **(data or {})})
+    return event
+
+
+def _notify(event: DocumentEvent, user_ids: Iterable[int], title: str, body: str = "") -> None:
+    ids = {pk for pk in user_ids if pk and pk != event.actor_id}
+    for user in User.objects.filter(pk__in=ids, is_active=True).order_by("pk"):
+        notify.notify(user, key=f"doc:{event.pk}:{user.pk}", title=title, body=body,
+                      url=event.document.get_absolute_url(), kind="documents")
+
+
+def _require(text: str, message: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise WorkflowError(message, code="required")
+    return text
+
+
+def sender_number_warning(sender_number: str) -> str:
+    """A warning when 来文字号 does not follow 机关代字〔年〕N号 (registration still goes on)."""
+    if sender_number and not SENDER_NUMBER.match(sender_number.strip()):
+        return _("The sender's number “%(number)s” does not follow the form 机关代字〔2026〕12号 "
+                 "(full year in 〔〕, no 第, no leading 0).") % {"number": sender_number}
+    return ""
+
+
+def find_duplicate(sender: Unit, sender_number: str) -> IncomingDocument | None:
+    """The first registration of the same sender's number, unless it was returned (a returned
+    document may come back corrected under the same number)."""
+    if not sender_number:
+        return None
+    return (IncomingDocument.objects.filter(sender=sender, sender_number=sender_number.strip())
+            .exclude(status=S.RETURNED).order_by("pk").first())
+
+
+def due_time(received_at: dt.datetime, urgency: str, cal: WorkCalendar | None = None) -> dt.datetime:
+    """当日文件当日清: an ordinary document is due at the end of the receiving working day (the
+    next one after the cutoff); an urgent one after its urgency's working minutes."""
+    cal = cal or WorkCalendar.load()
+    if urgency:
+        rule = UrgencyRule.objects.filter(urgency=urgency).first()
+        if rule is not None:
+            return cal.add_working_minutes(received_at, rule.minutes)
+    return cal.same_day_due(received_at)
+
+
+def _check_upload(f) -> None:
+    from pathlib import Path
+
+    if Path(f.name).suffix.lower() not in ALLOWED_SUFFIXES:
+        raise WorkflowError(_("“%(name)s”: only PDF, OFD, Word, WPS, text and image files are "
+                              "accepted.") % {"name": f.name}, code="invalid")
+    if f.size > MAX_UPLOAD_BYTES:
+        raise WorkflowError(_("“%(name)s” is larger than 50 MB.") % {"name": f.name}, code="invalid")
+
+
+def reindex(doc: IncomingDocument) -> None:
+    texts = [doc.title, doc.number, doc.sender_number, doc.sender.name, doc.sender.short_name,
+             *doc.attachments.values_list("text", flat=True)]
+    doc.search_text = search.segment(*texts)
+    doc.save(update_fields=["search_text"])
+
+
+# --- steps -------------------------------------------------------------------------------
+
+@step("register")
+def register(
+    *,
+    acting_user,
+    sender: Unit,
+    title: str,
+    doc_type: DocumentType,
+    handling: str,
+    received_at: dt.datetime,
+    signed_by: User,
+    sender_number: str = "",
+    urgency: str = "",
+    is_telegram: bool = False,
+    secrecy: str = "",
+    secrecy_years: int | None = None,
+    copies: int = 1,
+    pages: int = 1,
+    files: Sequence = (),
+) -> IncomingDocument:
+    """签收 + 登记: number the document (收〔年〕N号), compute its due time, store attachments
+    (never for classified documents: 涉密不上网) and index it for search."""
+    if not is_document_office(acting_user):
+        raise WorkflowError(_("Only the document office registers documents."), code="forbidden")
+    title = _require(title, _("The title is required."))
+    sender_number = (sender_number or "").strip()
+    allowed = TELEGRAM_URGENCIES if is_telegram else DOCUMENT_URGENCIES
+    if urgency not in allowed:
+        raise WorkflowError(_("This urgency is only for telegrams.") if not is_telegram
+                            else _("Unknown urgency."), code="invalid")
+    if received_at > timezone.now() + dt.timedelta(minutes=5):
+        raise WorkflowError(_("The time received cannot be in the future."), code="invalid")
+    if secrecy:
+        if not may_see_classified(acting_user):
+            raise WorkflowError(_("Only cleared staff may register classified documents."),
+                                code="forbidden")
+        if files:
+            raise WorkflowError(
+                _("Classified documents are registered as metadata only: their text and "
+                  "attachments never enter this system (涉密不上网, 上网不涉密). Keep the paper "
+                  "copy in the confidential files."), code="classified")
+        if not secrecy_years or secrecy_years > SECRECY_MAX_YEARS[secrecy]:
+            raise WorkflowError(_("Give the secrecy period in years (at most %(n)d for this level).")
+                                % {"n": SECRECY_MAX_YEARS[secrecy]}, code="invalid")
+    else:
+        secrecy_years = None
+    for f in files:
+        _check_upload(f)
+    duplicate = find_duplicate(sender, sender_number)
+    if duplicate is not None:
+        raise WorkflowError(_("%(sender)s's %(number)s is already registered as %(first)s.")
+                            % {"sender": sender, "number": sender_number, "first": duplicate.number},
+                            code="duplicate", existing=duplicate)
+    year = timezone.localtime(received_at).year
+    serial = numbering.next_value("incoming", year)
+    doc = IncomingDocument.objects.create(
+        year=year, serial=serial, number=f"收〔{year}〕{serial}号", sender=sender,
+        sender_number=sender_number, title=title, doc_type=doc_type, is_telegram=is_telegram,
+        urgency=urgency, secrecy=secrecy, secrecy_years=secrecy_years, copies=copies, pages=pages,
+        handling=handling, received_at=received_at, signed_by=signed_by, registered_by=acting_user,
+        due_at=due_time(received_at, urgency),
+    )
+    for f in files:
+        data = f.read()
+        f.seek(0)
+        DocumentAttachment.objects.create(document=doc, file=f, name=f.name[:200], size=f.size,
+                                          text=extract.extract_text(f.name, data))
+    reindex(doc)
+    _event(doc, DocumentEvent.Kind.REGISTERED, acting_user,
+           data={"due_at": doc.due_at.isoformat(), "warning": sender_number_warning(sender_number)})
+    audit.record("documents.register", actor=acting_user, obj=doc,
+                 detail={"classified": bool(secrecy), "urgency": urgency})
+    return doc
+
+
+@step("return_to_sender")
+def return_to_sender(*, document: IncomingDocument, acting_user, reason: str, note: str = ""):
+    """初审 → 退回来文单位 with a reason from the list; the document leaves the queue and stays
+    in the returned register."""
+    doc = _lock(document)
+    if reason not in ReturnReason.values:
+        raise WorkflowError(_("Choose a reason for returning the document."), code="required")
+    if reason == ReturnReason.OTHER:
+        _require(note, _("Explain the reason."))
+    doc.return_reason, doc.return_note, doc.returned_at = reason, (note or "").strip(), timezone.now()
+    _move(doc, acting_user, "return_to_sender", DocumentEvent.Kind.RETURNED,
+          note=f"{doc.get_return_reason_display()} {doc.return_note}".strip(),
+          fields=["return_reason", "return_note", "returned_at"])
+    return doc
+
+
+def _create_copies(doc: IncomingDocument, readers: Sequence[User], sequential: bool) -> list[int]:
+    """Create circulation copies; returns the reader ids notified now."""
+    if not readers:
+        raise WorkflowError(_("Choose at least one reader."), code="required")
+    start = (doc.circulations.order_by("-order").values_list("order", flat=True).first() or 0) + 1
+    already = set(doc.circulations.filter(recalled_at__isnull=True).values_list("reader_id", flat=True))
+    readers = [r for r in readers if r.pk not in already]
+    if not readers:
+        raise WorkflowError(_("Every chosen reader already has a copy."), code="duplicate")
+    now = timezone.now()
+    busy = sequential and doc.circulations.filter(sequential=True, read_at__isnull=True,
+                                                  recalled_at__isnull=True).exists()
+    sent = []
+    for i, reader in enumerate(readers):
+        send_now = not sequential or (i == 0 and not busy)
+        Circulation.objects.create(document=doc, reader=reader, order=start + i,
+                                   sequential=sequential, sent_at=now if send_now else None)
+        if send_now:
+            sent.append(reader.pk)
+    return sent
+
+
+@step("circulate")
+def circulate(*, document: IncomingDocument, acting_user, readers: Sequence[User],
+              sequential: bool = False) -> IncomingDocument:
+    """阅件 → 传阅 to readers, in order (one after another) or all at once."""
+    doc = _lock(document)
+    _check("circulate", doc, acting_user)
+    sent = _create_copies(doc, readers, sequential)
+    event = _move(doc, acting_user, "circulate", DocumentEvent.Kind.CIRCULATED,
+                  data={"readers": [str(r) for r in readers], "sequential": sequential})
+    _notify(event, sent, _("To read: %(title)s") % {"title": doc.title}, doc.number)
+    return doc
+
+
+@step("add_readers")
+def add_readers(*, document: IncomingDocument, acting_user, readers: Sequence[User],
+                sequential: bool = False) -> IncomingDocument:
+    """Circulate a document already in handling (e.g. as a leader's instruction asks)."""
+    doc = _lock(document)
+    _check("add_readers", doc, acting_user)
+    sent = _create_copies(doc, readers, sequential)
+    event = _move(doc, acting_user, "add_readers", DocumentEvent.Kind.CIRCULATED,
+                  data={"readers": [str(r) for r in readers], "sequential": sequential})
+    _notify(event, sent, _("To read: %(title)s") % {"title": doc.title}, doc.number)
+    return doc
+
+
+def open_copy(*, document: IncomingDocument, acting_user) -> bool:
+    """Mark the reader's copy opened (a read receipt, when the reader opens the page).
+    Idempotent; returns True when it changed something."""
+    with transaction.atomic():
+        changed = Circulation.objects.filter(
+            document=document, reader=acting_user, sent_at__isnull=False, opened_at__isnull=True,
+            recalled_at__isnull=True).update(opened_at=timezone.now())
+        if changed:
+            _event(document, DocumentEvent.Kind.OPENED, acting_user)
+            audit.record("documents.open_copy", actor=acting_user, obj=document)
+    return bool(changed)
+
+
+@step("read_copy")
+def read_copy(*, document: IncomingDocument, acting_user, comment: str = "") -> Circulation:
+    """The reader marks the copy read (optional comment); in sequential circulation the next
+    reader's copy is sent."""
+    doc = _lock(document)
+    _check("read_copy", doc, acting_user)
+    copy = doc.circulations.select_for_update().get(reader=acting_user, sent_at__isnull=False,
+                                                    read_at__isnull=True, recalled_at__isnull=True)
+    now = timezone.now()
+    copy.read_at, copy.comment = now, (comment or "").strip()
+    copy.opened_at = copy.opened_at or now
+    copy.save(update_fields=["read_at", "comment", "opened_at"])
+    event = _event(doc, DocumentEvent.Kind.READ, acting_user, note=copy.comment)
+    audit.record("documents.read_copy", actor=acting_user, obj=doc)
+    if copy.sequential:
+        _send_next(doc, event)
+    return copy
+
+
+def _send_next(doc: IncomingDocument, event: DocumentEvent) -> None:
+    nxt = (doc.circulations.filter(sequential=True, sent_at__isnull=True, recalled_at__isnull=True)
+           .order_by("order").first())
+    if nxt is not None:
+        nxt.sent_at = timezone.now()
+        nxt.save(update_fields=["sent_at"])
+        _notify(event, [nxt.reader_id], _("To read: %(title)s") % {"title": doc.title}, doc.number)
+
+
+@step("recall_copy")
+def recall_copy(*, document: IncomingDocument, acting_user, circulation: Circulation) -> Circulation:
+    """The clerk pulls back a copy its reader has not opened."""
+    doc = _lock(document)
+    _check("recall_copy", doc, acting_user)
+    copy = Circulation.objects.select_for_update().get(pk=circulation.pk, document=doc)
+    if copy.recalled_at or copy.opened_at or copy.read_at:
+        raise WorkflowError(_("Only a copy that has not been opened can be recalled."),
+                            code="opened")
+    copy.recalled_at = timezone.now()
+    copy.save(update_fields=["recalled_at"])
+    event = _event(doc, DocumentEvent.Kind.RECALLED, acting_user, data={"reader": str(copy.reader)})
+    audit.record("documents.recall_copy", actor=acting_user, obj=doc, detail={"reader": copy.reader_id})
+    if copy.sequential and copy.sent_at:
+        _send_next(doc, event)
+    return copy
+
+
+@step("submit_for_proposal")
+def submit_for_proposal(*, document: IncomingDocument, acting_user, note: str = "") -> IncomingDocument:
+    """初审 passed for a 办件: on to the office director for 拟办 (the document is cleared)."""
+    doc = _lock(document)
+    event = _move(doc, acting_user, "submit_for_proposal", DocumentEvent.Kind.SUBMITTED, note=note)
+    directors = User.objects.filter(groups__name=roles.OFFICE_DIRECTOR, is_active=True)
+    _notify(event, directors.values_list("pk", flat=True),
+            _("To propose: %(title)s") % {"title": doc.title}, doc.number)
+    return doc
+
+
+@step("propose")
+def propose(*, document: IncomingDocument, acting_user, proposal: str,
+            leaders: Sequence[User]) -> IncomingDocument:
+    """拟办: the office director proposes handling and which leaders instruct, in order."""
+    doc = _lock(document)
+    _check("propose", doc, acting_user)
+    proposal = _require(proposal, _("Write the proposed handling."))
+    if not leaders:
+        raise WorkflowError(_("Choose at least one leader to instruct, or assign the handling "
+                              "directly."), code="required")
+    for order, leader in enumerate(leaders, 1):
+        Instruction.objects.create(document=doc, leader=leader, order=order)
+    doc.proposal, doc.proposed_by, doc.proposed_at = proposal, acting_user, timezone.now()
+    event = _move(doc, acting_user, "propose", DocumentEvent.Kind.PROPOSED, note=proposal,
+                  data={"leaders": [str(lead) for lead in leaders]},
+                  fields=["proposal", "proposed_by", "proposed_at"])
+    _notify(event, [leaders[0].pk], _("To instruct: %(title)s") % {"title": doc.title}, proposal)
+    return doc
+
+
+@step("instruct")
+def instruct(*, document: IncomingDocument, acting_user, text: str) -> Instruction:
+    """批办: the leader whose turn it is instructs; the next leader is then notified. After the
+    last one the document waits for handling."""
+    doc = _lock(document)
+    _check("instruct", doc, acting_user)
+    text = _require(text, _("Write the instruction."))
+    current = _current_instruction(doc)
+    current.text, current.instructed_at = text, timezone.now()
+    current.save(update_fields=["text", "instructed_at"])
+    nxt = _current_instruction(doc)
+    target = S.INSTRUCTING if nxt else S.INSTRUCTED
+    event = _move(doc, acting_user, "instruct", DocumentEvent.Kind.INSTRUCTED, note=text,
+                  target=target, checked=True)
+    if nxt:
+        _notify(event, [nxt.leader_id], _("To instruct: %(title)s") % {"title": doc.title}, text)
+    else:
+        _notify(event, [doc.registered_by_id, doc.proposed_by_id],
+                _("Instructed, to assign: %(title)s") % {"title": doc.title}, text)
+    return current
+
+
+@step("assign_handling")
+def assign_handling(*, document: IncomingDocument, acting_user, lead_unit: Unit, handler: User,
+                    co_units: Iterable[Unit] = (), deadline: dt.date | None = None) -> IncomingDocument:
+    """承办: the lead unit (主办), co-units (协办), the handler and a deadline (required when
+    the document is urgent)."""
+    doc = _lock(document)
+    _check("assign_handling", doc, acting_user)
+    if doc.is_urgent and deadline is None:
+        raise WorkflowError(_("An urgent document needs a handling deadline."), code="required")
+    if deadline is not None and deadline < timezone.localdate():
+        raise WorkflowError(_("The handling deadline cannot be in the past."), code="invalid")
+    if handler.unit_id != lead_unit.pk:
+        raise WorkflowError(_("The handler must belong to the lead unit."), code="invalid")
+    doc.lead_unit, doc.handler, doc.handling_deadline = lead_unit, handler, deadline
+    co = [u for u in co_units if u.pk != lead_unit.pk]
+    event = _move(doc, acting_user, "assign_handling", DocumentEvent.Kind.ASSIGNED,
+                  data={"lead_unit": str(lead_unit), "handler": str(handler),
+                        "co_units": [str(u) for u in co],
+                        "deadline": deadline.isoformat() if deadline else ""},
+                  fields=["lead_unit", "handler", "handling_deadline"])
+    doc.co_units.set(co)
+    _notify(event, [handler.pk, lead_unit.head_id],
+            _("To handle: %(title)s") % {"title": doc.title}, doc.number)
+    return doc
+
+
+@step("record_result")
+def record_result(*, document: IncomingDocument, acting_user, result: str) -> IncomingDocument:
+    """办理结果."""
+    doc = _lock(document)
+    doc.result = _require(result, _("Describe the result."))
+    event = _move(doc, acting_user, "record_result", DocumentEvent.Kind.RESULT, note=doc.result,
+                  fields=["result"])
+    _notify(event, [doc.registered_by_id], _("Result recorded: %(title)s") % {"title": doc.title})
+    return doc
+
+
+@step("record_reply")
+def record_reply(*, document: IncomingDocument, acting_user, reply: str) -> IncomingDocument:
+    """答复: what the sending unit was told (条例 第二十四条(七))."""
+    doc = _lock(document)
+    doc.reply, doc.replied_at = _require(reply, _("Record the reply to the sender.")), timezone.now()
+    _move(doc, acting_user, "record_reply", DocumentEvent.Kind.REPLIED, note=doc.reply,
+          fields=["reply", "replied_at"])
+    return doc
+
+
+@step("close")
+def close(*, document: IncomingDocument, acting_user) -> IncomingDocument:
+    """办结."""
+    doc = _lock(document)
+    doc.closed_at = timezone.now()
+    _move(doc, acting_user, "close", DocumentEvent.Kind.CLOSED, fields=["closed_at"])
+    return doc
+
+
+@step("archive")
+def archive(*, document: IncomingDocument, acting_user) -> IncomingDocument:
+    """归档: read-only from then on; the routing slip is rendered and kept with it (after the
+    commit, by a Celery task)."""
+    doc = _lock(document)
+    if doc.status == S.CIRCULATING and _unfinished_copies(doc):
+        raise WorkflowError(_("Some readers have not read the document yet."), code="unread")
+    doc.archived_at = timezone.now()
+    doc.closed_at = doc.closed_at or doc.archived_at
+    _move(doc, acting_user, "archive", DocumentEvent.Kind.ARCHIVED,
+          fields=["archived_at", "closed_at"])
+    from documents.tasks import store_routing_slip
+
+    transaction.on_commit(lambda: store_routing_slip.delay(doc.pk))
+    return doc
+
+
+@step("supervise")
+def supervise(*, document: IncomingDocument, acting_user, requirement: str, lead_unit: Unit,
+              responsible: User, deadline: dt.date | None = None, working_days: int | None = None,
+              instructing_leader: User | None = None):
+    """One click at 批办 or 承办: the instruction becomes a supervision item linked both ways
+    (the item's origin is this document; the document's page lists its items)."""
+    from supervision import services
+    from supervision.workflow import WorkflowError as SupervisionError
+
+    doc = _lock(document)
+    _check("supervise", doc, acting_user)
+    leader = instructing_leader or next(
+        (i.leader for i in doc.instructions.select_related("leader").order_by("order")
+         if i.instructed_at), None)
+    try:
+        item = services.open_item_from_origin(
+            origin=doc, acting_user=acting_user, title=doc.title[:200],
+            requirement=_require(requirement, _("Write what the item requires.")),
+            source_kind="document" if leader is None else "instruction",
+            lead_unit=lead_unit, responsible=responsible, deadline=deadline,
+            working_days=working_days, instructing_leader=leader)
+    except SupervisionError as exc:
+        raise WorkflowError(exc.message, code=exc.code) from None
+    _move(doc, acting_user, "supervise", DocumentEvent.Kind.SUPERVISED,
+          data={"item": item.pk, "number": item.number})
+    return item
