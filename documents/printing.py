@@ -22,7 +22,7 @@ from documents.models import Circulation, IncomingDocument, Instruction, Status
 from office import pdf
 from office.models import OfficeSettings
 
-SLIP_CSS = "@page { size: A4; margin: 20mm 18mm 20mm 18mm; }"
+SLIP_CSS = "@page { size: A4; margin: 15mm 18mm 18mm 18mm; }"
 
 
 def cn_date(day: dt.date | None) -> str:
@@ -143,7 +143,7 @@ def routing_slip_pdf(document: IncomingDocument) -> bytes:
 def register_columns() -> list[str]:
     return [_("Register number"), _("Received at"), _("Sending unit"), _("Sender's number"),
             _("Title"), _("Document type"), _("Secrecy"), _("Urgency"), _("Copies"),
-            _("Pages"), _("Read/action"), _("Status"), _("Closed on")]
+            _("Page count"), _("Read/action"), _("Status"), _("Closed on")]
 
 
 REGISTER_WIDTHS = [16, 17, 22, 22, 48, 10, 12, 10, 7, 7, 8, 16, 12]
@@ -315,7 +315,7 @@ def _sample_slip() -> bytes:
 
 
 def _sample_register() -> bytes:
-    from documents.models import Handling, Secrecy, Urgency
+    from documents.models import DocumentType, Handling, Secrecy, Urgency
 
     o = _SampleOffice()
     documents = [o.full_document()]
@@ -325,7 +325,8 @@ def _sample_register() -> bytes:
         closed_at=o.at(2, 17, 0)))
     documents.append(o.document(
         "关于印发《城关镇老旧小区改造实施方案》的报告", "城政〔2026〕8号", o.at(4, 10, 45),
-        sender=o.town, handling=Handling.READ, copies=1, pages=15, status=Status.CIRCULATING))
+        sender=o.town, doc_type=DocumentType.objects.get(name="报告"), handling=Handling.READ,
+        copies=1, pages=15, status=Status.CIRCULATING))
     documents.append(o.document(
         "关于加强重要节假日期间安全保卫工作的通知", "某办密〔2026〕3号", o.at(2, 8, 50),
         secrecy=Secrecy.SECRET, secrecy_years=10, copies=1, pages=3,

@@ -42,8 +42,18 @@ def segment(*texts: str) -> str:
 
 
 def query_words(q: str) -> list[str]:
+    """The finest words of ``q``: each word of the precise segmentation, replaced by its
+    dictionary sub-words when it has some (森林防火 → 森林 防火). The document side indexes those
+    sub-words too, so a query matches however the document's sentence happened to be cut."""
     jieba = _jieba()
-    return [w.strip() for w in jieba.cut(q or "") if _WORD.search(w)]
+    words = []
+    for word in jieba.cut(q or ""):
+        word = word.strip()
+        if not _WORD.search(word):
+            continue
+        subs = [s for s in jieba.cut_for_search(word) if s != word and _WORD.search(s)]
+        words.extend(subs or [word])
+    return list(dict.fromkeys(words))
 
 
 def search_query(q: str) -> SearchQuery | None:

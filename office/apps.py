@@ -11,7 +11,7 @@ class OfficeConfig(AppConfig):
 
         from office import desk, roles, signals
 
-        post_migrate.connect(signals.sync_roles_after_migrate, sender=self)
+        post_migrate.connect(signals.sync_roles_after_migrate, dispatch_uid="office_sync_roles")
         signals.connect()
 
         desk.register_nav(desk.NavItem("desk", _("My desk"), "office:desk", order=0))

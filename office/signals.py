@@ -13,7 +13,12 @@ from office import audit, roles
 
 
 def sync_roles_after_migrate(sender, **kwargs) -> None:
-    roles.sync_roles(verbosity=0)
+    """Once per migrate, after the last app: by then every app's permissions exist."""
+    from django.apps import apps
+
+    with_models = [c for c in apps.get_app_configs() if c.models_module is not None]
+    if sender.label == with_models[-1].label:
+        roles.sync_roles(verbosity=0)
 
 
 def _on_login(sender, request, user, **kwargs) -> None:

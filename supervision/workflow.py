@@ -169,8 +169,8 @@ def _notify(event: Event, recipients: Iterable, title: str, body: str = "") -> N
 
 
 def _move(item: Item, user, step_name: str, event_kind: str, *, note: str = "",
-          data: dict | None = None, extra_fields: Iterable[str] = ()) -> Event:
-    target = _check(step_name, item, user)
+          data: dict | None = None, extra_fields: Iterable[str] = (), checked: bool = False) -> Event:
+    target = TRANSITIONS[step_name][1] if checked else _check(step_name, item, user)
     previous = item.status
     if target:
         item.status = target
@@ -254,7 +254,7 @@ def create_item(
     audit.record("supervision.create", actor=acting_user, obj=item,
                  detail={"deadline": deadline.isoformat(), "origin": str(origin) if origin else ""})
     if assign:
-        _assign(item, acting_user)
+        _assign(item, acting_user, checked=vouched)
     return item
 
 
@@ -264,9 +264,10 @@ def _check_responsible(responsible: User, lead_unit: Unit) -> None:
                             code="invalid")
 
 
-def _assign(item: Item, user) -> None:
+def _assign(item: Item, user, *, checked: bool = False) -> None:
     item.assigned_at = timezone.now()
-    event = _move(item, user, "assign", Event.Kind.ASSIGNED, extra_fields=["assigned_at"])
+    event = _move(item, user, "assign", Event.Kind.ASSIGNED, extra_fields=["assigned_at"],
+                  checked=checked)
     _notify(event, [item.responsible_id, item.lead_unit.head_id],
             _("New supervision item: %(title)s") % {"title": item.title},
             _("%(number)s, due %(deadline)s. Please acknowledge it.")

@@ -115,7 +115,8 @@ def test_damaged_files_give_nothing_and_a_warning(caplog):
     with caplog.at_level(logging.WARNING, logger="documents.extract"):
         assert extract_text("broken.pdf", b"%PDF-1.7\nthis is not a pdf at all") == ""
         assert extract_text("broken.docx", b"PK\x03\x04 not a zip") == ""
-        assert extract_text("broken.ofd", zipped({"Doc_0/Pages/Page_0/Content.xml": "<ofd:Page"})) == ""
+        broken_ofd = zipped({"Doc_0/Pages/Page_0/Content.xml": "<ofd:Page"})
+        assert extract_text("broken.ofd", broken_ofd) == ""
         assert extract_text("nodoc.docx", zipped({"word/other.xml": "<x/>"})) == ""
     warnings = [r for r in caplog.records if r.name == "documents.extract"]
     assert len(warnings) == 4
