@@ -12,8 +12,8 @@ of SQL queries each page runs. Not part of `make test`.
 from __future__ import annotations
 
 import argparse
-import logging
 import http.cookiejar
+import logging
 import os
 import re
 import signal

@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from documents.models import DocumentType, Handling, ReturnReason, Secrecy, Status, Urgency
 from documents.selectors import readers_choices
 from office import roles
-from office.models import Unit, User
 from office.forms import DateInput, DateTimeInput, MultipleFileField, PersonChoiceField
+from office.models import Unit, User
 
 
 def _units():
@@ -39,7 +39,7 @@ class RegisterForm(forms.Form):
     secrecy_years = forms.IntegerField(label=_("Secrecy period (years)"), required=False,
                                        min_value=1, max_value=30)
     copies = forms.IntegerField(label=_("Copies"), min_value=1, max_value=999, initial=1)
-    pages = forms.IntegerField(label=_("Pages"), min_value=1, max_value=9999, initial=1)
+    pages = forms.IntegerField(label=_("Page count"), min_value=1, max_value=9999, initial=1)
     received_at = forms.DateTimeField(label=_("Received at"), widget=DateTimeInput(),
                                       input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
     signed_by = PersonChoiceField(label=_("Signed for by"), queryset=User.objects.none())

@@ -17,4 +17,5 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+from tests.documents.conftest import dp, register_doc  # noqa: E402,F401  (document personas)
 from tests.supervision.conftest import make_item, people  # noqa: E402,F401  (personas)

@@ -8,7 +8,7 @@ from tests.factories import TEST_PASSWORD
 
 
 @pytest.mark.browser
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_clerk_logs_in_sees_the_chinese_desk_and_switches_to_english(live_server, page, make_user):
     clerk = make_user(CLERK, username="zhengxl", full_name="郑晓兰")
     notify.notify(clerk, key="browser-1", title="新收文待登记：某市政府办公室来文", email=False)

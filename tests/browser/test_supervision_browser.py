@@ -15,7 +15,7 @@ def login(page, base, username):
 
 
 @pytest.mark.browser
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_an_item_from_assignment_to_closing(live_server, browser, people, make_item):
     item = make_item()
     base = live_server.url

@@ -28,7 +28,7 @@ def database_url_of_test_db() -> str:
 
 
 @pytest.mark.worker
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_task_queued_on_commit_runs_in_a_real_worker(tmp_path):
     queue = f"test-{uuid.uuid4().hex[:8]}"
     env = dict(os.environ, DATABASE_URL=database_url_of_test_db(), CELERY_QUEUE=queue,

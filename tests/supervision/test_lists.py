@@ -99,7 +99,7 @@ def test_ledger_export_is_an_excel_file(client, people, make_item):
     assert "督办事项000" in titles and "督办事项001" in titles
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_people_clicking_the_same_step_at_once_produce_one_transition(people, make_item):
     item = make_item()
     barrier = threading.Barrier(2)
