@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +16,7 @@ from documents import forms, printing, selectors, workflow
 from documents.models import Circulation, DocumentAttachment, DocumentSettings, IncomingDocument
 from documents.workflow import WorkflowError, is_document_office
 from office import audit
+from office.http import download
 from office.models import Unit
 
 
@@ -58,7 +57,7 @@ def register_export(request):
     data = printing.register_workbook(selectors.register(request.user, f, office=office))
     audit.record("documents.export_register", actor=request.user,
                  detail={"query": request.GET.urlencode()})
-    return _download(data, f"收文登记簿-{timezone.localdate():%Y%m%d}.xlsx",
+    return download(data, f"收文登记簿-{timezone.localdate():%Y%m%d}.xlsx",
                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
@@ -260,7 +259,7 @@ def recall(request, pk: int, circulation_pk: int):
 def routing_slip(request, pk: int):
     doc = _get_doc(request, pk, _office(request))
     audit.record("documents.print_slip", actor=request.user, obj=doc)
-    return _download(printing.routing_slip_pdf(doc), f"收文处理笺-{doc.year}-{doc.serial}.pdf",
+    return download(printing.routing_slip_pdf(doc), f"收文处理笺-{doc.year}-{doc.serial}.pdf",
                      "application/pdf")
 
 
@@ -270,9 +269,3 @@ def attachment(request, pk: int):
     audit.record("documents.download_attachment", actor=request.user, obj=att.document,
                  detail={"attachment": att.pk, "name": att.name})
     return FileResponse(att.file.open("rb"), as_attachment=True, filename=att.name)
-
-
-def _download(data: bytes, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response

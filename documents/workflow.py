@@ -7,7 +7,6 @@ document is read-only."""
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import re
 from collections.abc import Iterable, Sequence
 
@@ -35,6 +34,7 @@ from documents.models import (
 from office import audit, notify, numbering, roles
 from office.models import Unit, User
 from office.workdays import WorkCalendar
+from office.workflow import WorkflowError, audited_step, require_text
 
 S = Status
 
@@ -62,12 +62,6 @@ SENDER_NUMBER = re.compile(r"^[\u4e00-\u9fa5A-Za-z]+〔\d{4}〕[1-9]\d*号$")
 ALLOWED_SUFFIXES = {".pdf", ".ofd", ".doc", ".docx", ".wps", ".jpg", ".jpeg", ".png", ".tif",
                     ".tiff", ".txt"}
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
-
-
-class WorkflowError(Exception):
-    def __init__(self, message: str, *, code: str = "refused", existing=None):
-        super().__init__(message)
-        self.message, self.code, self.existing = message, code, existing
 
 
 # --- who may act -------------------------------------------------------------------------
@@ -137,20 +131,8 @@ def _unfinished_copies(doc: IncomingDocument) -> int:
 # --- plumbing ----------------------------------------------------------------------------
 
 def step(name: str):
-    def decorate(fn):
-        @functools.wraps(fn)
-        def wrapper(*args, acting_user, **kwargs):
-            try:
-                with transaction.atomic():
-                    return fn(*args, acting_user=acting_user, **kwargs)
-            except WorkflowError as exc:
-                audit.record(f"documents.{name}", actor=acting_user, obj=kwargs.get("document"),
-                             result="failure", detail={"reason": exc.message})
-                raise
-
-        return wrapper
-
-    return decorate
+    """Atomic; a refusal is audited as a failure on the document."""
+    return audited_step(f"documents.{name}", target_kwarg="document")
 
 
 def _lock(doc: IncomingDocument) -> IncomingDocument:
@@ -199,13 +181,6 @@ def _notify(event: DocumentEvent, user_ids: Iterable[int], title: str, body: str
     for user in User.objects.filter(pk__in=ids, is_active=True).order_by("pk"):
         notify.notify(user, key=f"doc:{event.pk}:{user.pk}", title=title, body=body,
                       url=event.document.get_absolute_url(), kind="documents")
-
-
-def _require(text: str, message: str) -> str:
-    text = (text or "").strip()
-    if not text:
-        raise WorkflowError(message, code="required")
-    return text
 
 
 def sender_number_warning(sender_number: str) -> str:
@@ -278,7 +253,7 @@ def register(
     (never for classified documents: 涉密不上网) and index it for search."""
     if not is_document_office(acting_user):
         raise WorkflowError(_("Only the document office registers documents."), code="forbidden")
-    title = _require(title, _("The title is required."))
+    title = require_text(title, _("The title is required."))
     sender_number = (sender_number or "").strip()
     allowed = TELEGRAM_URGENCIES if is_telegram else DOCUMENT_URGENCIES
     if urgency not in allowed:
@@ -337,7 +312,7 @@ def return_to_sender(*, document: IncomingDocument, acting_user, reason: str, no
     if reason not in ReturnReason.values:
         raise WorkflowError(_("Choose a reason for returning the document."), code="required")
     if reason == ReturnReason.OTHER:
-        _require(note, _("Explain the reason."))
+        require_text(note, _("Explain the reason."))
     doc.return_reason, doc.return_note, doc.returned_at = reason, (note or "").strip(), timezone.now()
     _move(doc, acting_user, "return_to_sender", DocumentEvent.Kind.RETURNED,
           note=f"{doc.get_return_reason_display()} {doc.return_note}".strip(),
@@ -469,7 +444,7 @@ def propose(*, document: IncomingDocument, acting_user, proposal: str,
     """拟办: the office director proposes handling and which leaders instruct, in order."""
     doc = _lock(document)
     _check("propose", doc, acting_user)
-    proposal = _require(proposal, _("Write the proposed handling."))
+    proposal = require_text(proposal, _("Write the proposed handling."))
     if not leaders:
         raise WorkflowError(_("Choose at least one leader to instruct, or assign the handling "
                               "directly."), code="required")
@@ -489,7 +464,7 @@ def instruct(*, document: IncomingDocument, acting_user, text: str) -> Instructi
     last one the document waits for handling."""
     doc = _lock(document)
     _check("instruct", doc, acting_user)
-    text = _require(text, _("Write the instruction."))
+    text = require_text(text, _("Write the instruction."))
     current = _current_instruction(doc)
     current.text, current.instructed_at = text, timezone.now()
     current.save(update_fields=["text", "instructed_at"])
@@ -535,7 +510,7 @@ def assign_handling(*, document: IncomingDocument, acting_user, lead_unit: Unit,
 def record_result(*, document: IncomingDocument, acting_user, result: str) -> IncomingDocument:
     """办理结果."""
     doc = _lock(document)
-    doc.result = _require(result, _("Describe the result."))
+    doc.result = require_text(result, _("Describe the result."))
     event = _move(doc, acting_user, "record_result", DocumentEvent.Kind.RESULT, note=doc.result,
                   fields=["result"])
     _notify(event, [doc.registered_by_id], _("Result recorded: %(title)s") % {"title": doc.title})
@@ -546,7 +521,7 @@ def record_result(*, document: IncomingDocument, acting_user, result: str) -> In
 def record_reply(*, document: IncomingDocument, acting_user, reply: str) -> IncomingDocument:
     """答复: what the sending unit was told (条例 第二十四条(七))."""
     doc = _lock(document)
-    doc.reply, doc.replied_at = _require(reply, _("Record the reply to the sender.")), timezone.now()
+    doc.reply, doc.replied_at = require_text(reply, _("Record the reply to the sender.")), timezone.now()
     _move(doc, acting_user, "record_reply", DocumentEvent.Kind.REPLIED, note=doc.reply,
           fields=["reply", "replied_at"])
     return doc
@@ -585,22 +560,18 @@ def supervise(*, document: IncomingDocument, acting_user, requirement: str, lead
     """One click at 批办 or 承办: the instruction becomes a supervision item linked both ways
     (the item's origin is this document; the document's page lists its items)."""
     from supervision import services
-    from supervision.workflow import WorkflowError as SupervisionError
 
     doc = _lock(document)
     _check("supervise", doc, acting_user)
     leader = instructing_leader or next(
         (i.leader for i in doc.instructions.select_related("leader").order_by("order")
          if i.instructed_at), None)
-    try:
-        item = services.open_item_from_origin(
-            origin=doc, acting_user=acting_user, title=doc.title[:200],
-            requirement=_require(requirement, _("Write what the item requires.")),
-            source_kind="document" if leader is None else "instruction",
-            lead_unit=lead_unit, responsible=responsible, deadline=deadline,
-            working_days=working_days, instructing_leader=leader)
-    except SupervisionError as exc:
-        raise WorkflowError(exc.message, code=exc.code) from None
+    item = services.open_item_from_origin(
+        origin=doc, acting_user=acting_user, title=doc.title[:200],
+        requirement=require_text(requirement, _("Write what the item requires.")),
+        source_kind="document" if leader is None else "instruction",
+        lead_unit=lead_unit, responsible=responsible, deadline=deadline,
+        working_days=working_days, instructing_leader=leader)
     _move(doc, acting_user, "supervise", DocumentEvent.Kind.SUPERVISED,
           data={"item": item.pk, "number": item.number})
     return item

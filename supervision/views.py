@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from office import audit, roles
+from office.http import download
 from office.workdays import WorkCalendar
 from supervision import forms, reports, selectors, workflow
 from supervision.models import Chase, Extension, Item, Status
@@ -220,7 +221,7 @@ def ledger_export(request):
                                    .prefetch_related("co_units"))
     audit.record("supervision.export_ledger", actor=request.user,
                  detail={"query": request.GET.urlencode()})
-    return _download(data, f"督查台账-{timezone.localdate():%Y%m%d}.xlsx",
+    return download(data, f"督查台账-{timezone.localdate():%Y%m%d}.xlsx",
                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
@@ -242,9 +243,9 @@ def report(request):
         audit.record("supervision.export_report", actor=request.user,
                      detail={"kind": kind, "start": data.start.isoformat(), "format": fmt})
     if fmt == "pdf":
-        return _download(reports.report_pdf(data), f"{stem}.pdf", "application/pdf")
+        return download(reports.report_pdf(data), f"{stem}.pdf", "application/pdf")
     if fmt == "xlsx":
-        return _download(reports.report_workbook(data), f"{stem}.xlsx",
+        return download(reports.report_workbook(data), f"{stem}.xlsx",
                          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     query = request.GET.copy()
     query.pop("format", None)
@@ -257,7 +258,7 @@ def chase_pdf(request, pk: int):
     _get_item(request, chase.item_id, is_manager(request.user))  # 404 unless the item is visible
     audit.record("supervision.print_chase", actor=request.user, obj=chase.item,
                  detail={"number": chase.number})
-    return _download(reports.chase_pdf(chase), f"催办通知单-{chase.number}.pdf", "application/pdf")
+    return download(reports.chase_pdf(chase), f"催办通知单-{chase.number}.pdf", "application/pdf")
 
 
 def attachment(request, pk: int):
@@ -271,11 +272,3 @@ def attachment(request, pk: int):
     audit.record("supervision.download_attachment", actor=request.user, obj=att.report.item,
                  detail={"attachment": att.pk, "name": att.name})
     return FileResponse(att.file.open("rb"), as_attachment=True, filename=att.name)
-
-
-def _download(data: bytes, filename: str, content_type: str) -> HttpResponse:
-    from urllib.parse import quote
-
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response

@@ -10,16 +10,15 @@ nothing and is audited as a failure.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections.abc import Iterable
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from office import audit, notify, numbering, roles
 from office.models import Unit, User
 from office.workdays import WorkCalendar
+from office.workflow import WorkflowError, audited_step, require_text
 from supervision.models import (
     OPEN_STATUSES,
     Attachment,
@@ -52,15 +51,6 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
     "chase": (frozenset({S.ASSIGNED, S.ACKNOWLEDGED, S.IN_PROGRESS, S.DISPUTED}), None),
     "comment": (frozenset(set(OPEN_STATUSES) | {S.CLOSED}), None),
 }
-
-
-class WorkflowError(Exception):
-    """A refused step. ``message`` is shown to the user as it is."""
-
-    def __init__(self, message: str, *, code: str = "refused"):
-        super().__init__(message)
-        self.message = message
-        self.code = code
 
 
 # --- who may act -------------------------------------------------------------------------
@@ -120,23 +110,8 @@ def allowed_steps(item: Item, user, *, manager: bool | None = None) -> list[str]
 # --- plumbing ----------------------------------------------------------------------------
 
 def step(name: str):
-    """Run the decorated step atomically; audit a refusal (outside the rolled-back work)."""
-
-    def decorate(fn):
-        @functools.wraps(fn)
-        def wrapper(*args, acting_user, **kwargs):
-            try:
-                with transaction.atomic():
-                    return fn(*args, acting_user=acting_user, **kwargs)
-            except WorkflowError as exc:
-                target = kwargs.get("item") or getattr(kwargs.get("extension"), "item", None)
-                audit.record(f"supervision.{name}", actor=acting_user, obj=target,
-                             result="failure", detail={"reason": exc.message})
-                raise
-
-        return wrapper
-
-    return decorate
+    """Atomic; a refusal is audited as a failure on the item (or the extension's item)."""
+    return audited_step(f"supervision.{name}", target_kwarg="item")
 
 
 def _lock(item: Item) -> Item:
@@ -182,13 +157,6 @@ def _move(item: Item, user, step_name: str, event_kind: str, *, note: str = "",
     return event
 
 
-def _require(text: str, message: str) -> str:
-    text = (text or "").strip()
-    if not text:
-        raise WorkflowError(message, code="required")
-    return text
-
-
 # --- steps -------------------------------------------------------------------------------
 
 @step("create")
@@ -217,8 +185,8 @@ def create_item(
     if not vouched and not is_manager(acting_user):
         raise WorkflowError(_("Only the supervision office and the office director open items."),
                             code="forbidden")
-    title = _require(title, _("A title is required."))
-    requirement = _require(requirement, _("The requirement is required."))
+    title = require_text(title, _("A title is required."))
+    requirement = require_text(requirement, _("The requirement is required."))
     if source_kind not in SourceKind.values:
         raise WorkflowError(_("Unknown source."), code="invalid")
     if responsible is None:
@@ -297,7 +265,7 @@ def acknowledge(*, item: Item, acting_user) -> Item:
 def dispute(*, item: Item, acting_user, reason: str) -> Item:
     """退办: the lead unit disputes the assignment; the office must reassign."""
     item = _lock(item)
-    reason = _require(reason, _("Say why the assignment is disputed."))
+    reason = require_text(reason, _("Say why the assignment is disputed."))
     event = _move(item, acting_user, "dispute", Event.Kind.DISPUTED, note=reason)
     _notify(event, [item.supervisor_id, item.created_by_id],
             _("Assignment disputed: %(title)s") % {"title": item.title}, reason)
@@ -331,7 +299,7 @@ def report_progress(*, item: Item, acting_user, text: str, progress_on: dt.date 
                     files=()) -> ProgressReport:
     """A progress report (text, attachments, date)."""
     item = _lock(item)
-    text = _require(text, _("Describe the progress."))
+    text = require_text(text, _("Describe the progress."))
     progress_on = progress_on or timezone.localdate()
     if progress_on > timezone.localdate():
         raise WorkflowError(_("Progress cannot be reported for a future date."), code="invalid")
@@ -349,7 +317,7 @@ def report_progress(*, item: Item, acting_user, text: str, progress_on: dt.date 
 def report_result(*, item: Item, acting_user, result: str, files=()) -> Item:
     """申请办结: the responsible person reports the result; the supervising officer verifies."""
     item = _lock(item)
-    result = _require(result, _("Closing needs a result text."))
+    result = require_text(result, _("Closing needs a result text."))
     item.result, item.result_reported_at = result, timezone.now()
     event = _move(item, acting_user, "report_result", Event.Kind.RESULT, note=result,
                   extra_fields=["result", "result_reported_at"])
@@ -379,7 +347,7 @@ def accept(*, item: Item, acting_user, note: str = "") -> Item:
 def return_item(*, item: Item, acting_user, reason: str) -> Item:
     """The supervising officer returns a reported result with a reason."""
     item = _lock(item)
-    reason = _require(reason, _("Say why the result is returned."))
+    reason = require_text(reason, _("Say why the result is returned."))
     item.result_reported_at = None
     event = _move(item, acting_user, "return", Event.Kind.RETURNED, note=reason,
                   extra_fields=["result_reported_at"])
@@ -393,7 +361,7 @@ def request_extension(*, item: Item, acting_user, new_deadline: dt.date, reason:
     """延期申请 by the responsible person. One pending request at a time."""
     item = _lock(item)
     _check("request_extension", item, acting_user)
-    reason = _require(reason, _("Say why more time is needed."))
+    reason = require_text(reason, _("Say why more time is needed."))
     if new_deadline is None or new_deadline <= item.deadline:
         raise WorkflowError(_("The new deadline must be later than the current one (%(date)s).")
                             % {"date": item.deadline.isoformat()}, code="invalid")
@@ -445,7 +413,7 @@ def chase(*, item: Item, acting_user, note: str) -> Chase:
     """Manual 催办 with a note: recorded, notified and printable as a 催办通知单."""
     item = _lock(item)
     _check("chase", item, acting_user)
-    note = _require(note, _("Write what the chase asks for."))
+    note = require_text(note, _("Write what the chase asks for."))
     year = timezone.localdate().year
     record = Chase.objects.create(
         item=item, sent_by=acting_user, note=note,
@@ -463,7 +431,7 @@ def comment(*, item: Item, acting_user, text: str) -> Event:
     """A comment, typically the instructing leader's."""
     item = _lock(item)
     _check("comment", item, acting_user)
-    text = _require(text, _("Write a comment."))
+    text = require_text(text, _("Write a comment."))
     event = _event(item, Event.Kind.COMMENT, acting_user, note=text)
     audit.record("supervision.comment", actor=acting_user, obj=item)
     _notify(event, [item.responsible_id, item.supervisor_id],

@@ -159,3 +159,10 @@ def test_run_reminders_command(item, capsys):
 
     call_command("run_reminders", "--date", "2026-12-17")
     assert capsys.readouterr().out.startswith("planned 1, sent 1, skipped: none")
+
+
+def test_run_reminders_writes_notifications_in_the_office_language(item):
+    from django.core.management import call_command
+
+    call_command("run_reminders", "--date", "2026-12-17")
+    assert Notification.objects.get(kind="supervision-reminder").title.startswith("已逾期 1 个工作日")

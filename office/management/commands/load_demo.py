@@ -5,6 +5,8 @@ from office.demo import DEMO_PASSWORD, KEY_LOGINS, load_demo
 
 
 class Command(BaseCommand):
+    # Stored texts (notification titles, printed forms) are written in the office's language.
+    leave_locale_alone = True
     help = "Load the demo office (idempotent). Refuses to run unless DEBUG is on."
 
     def add_arguments(self, parser):

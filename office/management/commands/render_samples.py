@@ -7,6 +7,8 @@ from office.printing import samples
 
 
 class Command(BaseCommand):
+    # Stored texts (notification titles, printed forms) are written in the office's language.
+    leave_locale_alone = True
     help = "Write a sample of every printable document the system has into DIR (PDF/Excel)."
 
     def add_arguments(self, parser):

@@ -7,6 +7,8 @@ from supervision import reminders
 
 
 class Command(BaseCommand):
+    # Stored texts (notification titles, printed forms) are written in the office's language.
+    leave_locale_alone = True
     help = "Run the supervision reminder sweep once (what Celery beat runs every half hour)."
 
     def add_arguments(self, parser):
