@@ -131,6 +131,18 @@ class TextForm(forms.Form):
     text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class InstructForm(TextForm):
+    text = forms.CharField(label=_("Instruction"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ResultForm(TextForm):
+    text = forms.CharField(label=_("Result"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReplyForm(TextForm):
+    text = forms.CharField(label=_("Reply to the sender"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
 class AssignForm(forms.Form):
     lead_unit = forms.ModelChoiceField(label=_("Lead unit (主办)"), queryset=_units())
     co_units = forms.ModelMultipleChoiceField(label=_("Co-units (协办)"), queryset=_units(),

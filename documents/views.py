@@ -137,8 +137,8 @@ STEP_ORDER = ["read_copy", "instruct", "propose", "circulate", "submit_for_propo
 STEP_FORMS = {
     "return_to_sender": forms.ReturnForm, "circulate": forms.ReadersForm,
     "add_readers": forms.ReadersForm, "submit_for_proposal": forms.NoteForm,
-    "propose": forms.ProposeForm, "instruct": forms.TextForm, "assign_handling": forms.AssignForm,
-    "record_result": forms.TextForm, "record_reply": forms.TextForm, "read_copy": forms.ReadForm,
+    "propose": forms.ProposeForm, "instruct": forms.InstructForm, "assign_handling": forms.AssignForm,
+    "record_result": forms.ResultForm, "record_reply": forms.ReplyForm, "read_copy": forms.ReadForm,
     "supervise": forms.SuperviseForm,
 }
 
@@ -259,6 +259,9 @@ def recall(request, pk: int, circulation_pk: int):
 def routing_slip(request, pk: int):
     doc = _get_doc(request, pk, _office(request))
     audit.record("documents.print_slip", actor=request.user, obj=doc)
+    if doc.routing_slip:  # an archived document carries the slip made when it was archived
+        return FileResponse(doc.routing_slip.open("rb"), as_attachment=True,
+                            filename=f"收文处理笺-{doc.year}-{doc.serial}.pdf")
     return download(printing.routing_slip_pdf(doc), f"收文处理笺-{doc.year}-{doc.serial}.pdf",
                      "application/pdf")
 

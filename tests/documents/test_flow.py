@@ -187,3 +187,19 @@ def test_attachments_are_indexed_and_their_type_checked(dp, register_doc, settin
 
     found = selectors.register(dp.clerk, selectors.RegisterFilters(q="森林防火"), office=True)
     assert list(found) == [doc]
+
+
+def test_an_archived_document_carries_its_routing_slip(dp, register_doc, settings, tmp_path):
+    from documents.tasks import store_routing_slip
+
+    settings.MEDIA_ROOT = tmp_path
+    doc = register_doc(handling="read")
+    assert store_routing_slip(doc.pk) is False  # not archived yet: nothing to keep
+    workflow.circulate(document=doc, acting_user=dp.clerk, readers=[dp.reader])
+    workflow.read_copy(document=doc, acting_user=dp.reader, comment="已阅")
+    workflow.archive(document=doc, acting_user=dp.clerk)
+    assert store_routing_slip(doc.pk) is True
+    doc.refresh_from_db()
+    with doc.routing_slip.open("rb") as f:
+        assert f.read(4) == b"%PDF"
+    assert store_routing_slip(doc.pk) is False  # safe to run twice
