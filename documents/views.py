@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -158,7 +159,8 @@ def _context(request, doc: IncomingDocument, office: bool, bound: dict | None = 
                            "lead_unit": doc.lead_unit_id, "responsible": doc.handler_id,
                            "deadline": doc.handling_deadline}
             form = STEP_FORMS[name](prefix=name, initial=initial)
-        actions.append({"name": name, "label": STEP_LABELS[name], "form": form})
+        actions.append({"name": name, "label": STEP_LABELS[name], "form": form,
+                        "url": reverse("documents:step", args=[doc.pk, name])})
     return {
         "doc": doc, "actions": actions, "office": office,
         "warning": workflow.sender_number_warning(doc.sender_number),

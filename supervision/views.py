@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -127,7 +128,8 @@ def _detail_context(request, item: Item, manager: bool, bound: dict | None = Non
     if "reassign" in step_forms and not (bound or {}).get("reassign"):
         step_forms["reassign"] = forms.ReassignForm(prefix="reassign", initial={
             "lead_unit": item.lead_unit_id, "responsible": item.responsible_id})
-    actions = [{"name": n, "label": STEP_LABELS[n], "form": step_forms.get(n)} for n in steps]
+    actions = [{"name": n, "label": STEP_LABELS[n], "form": step_forms.get(n),
+                "url": reverse("supervision:step", args=[item.pk, n])} for n in steps]
     pending = next((e for e in item.extensions.all() if e.decision == Extension.Decision.PENDING), None)
     return {
         "item": item, "steps": steps, "step_forms": step_forms, "actions": actions,
