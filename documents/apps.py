@@ -17,6 +17,7 @@ class DocumentsConfig(AppConfig):
                                            "documents/_desk_panel.html", desk_panel.load, order=20))
         for role in (roles.OFFICE_DIRECTOR, roles.COUNTY_LEADER):
             roles.register_role_permissions(role, {"documents.view_classified"})
+        roles.register_grantable_permission("documents.view_classified")
         roles.register_role_permissions(roles.SYSTEM_ADMIN, {
             "documents.view_documenttype", "documents.add_documenttype",
             "documents.change_documenttype", "documents.view_urgencyrule",

@@ -27,7 +27,8 @@ def extract_text(name: str, data: bytes) -> str:
     if extractor is None or not data:
         return ""
     try:
-        return extractor(data)[:MAX_CHARS].strip()
+        # PostgreSQL text cannot hold NUL characters
+        return extractor(data)[:MAX_CHARS].replace("\x00", "").strip()
     except Exception as exc:  # a damaged or hostile file must not break registration
         logger.warning("Could not extract the text of %r: %s", name, exc)
         return ""
@@ -82,6 +83,8 @@ def _ofd(data: bytes) -> str:
 
 
 def _txt(data: bytes) -> str:
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 with a byte-order mark (Windows Notepad)
+        return data.decode("utf-16", errors="replace")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:

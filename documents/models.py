@@ -199,7 +199,13 @@ class IncomingDocument(models.Model):
         permissions = [("view_classified", _("Can see the metadata of classified documents"))]
 
     def __str__(self) -> str:
-        return f"{self.number} {self.title}"
+        return f"{self.number} {self.public_title}"
+
+    @property
+    def public_title(self) -> str:
+        """The title where people without clearance may read it (notifications, the audit
+        trail, other apps): a classified document's title never leaves its own pages."""
+        return str(_("(classified)")) if self.secrecy else self.title
 
     def get_absolute_url(self) -> str:
         return reverse("documents:detail", args=[self.pk])

@@ -20,6 +20,7 @@ from django.utils.translation import pgettext
 
 from documents.models import Circulation, IncomingDocument, Instruction, Status
 from office import pdf
+from office.exports import append_row
 from office.models import OfficeSettings
 
 SLIP_CSS = "@page { size: A4; margin: 15mm 18mm 18mm 18mm; }"
@@ -168,17 +169,17 @@ def register_workbook(documents: Iterable[IncomingDocument]) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = _("Incoming register")[:31]
-    ws.append([_("Incoming register")])
+    append_row(ws, [_("Incoming register")])
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(columns))
     ws["A1"].font = Font(bold=True, size=14)
     ws["A1"].alignment = Alignment(horizontal="center")
-    ws.append(columns)
+    append_row(ws, columns)
     for cell in ws[2]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     for document in documents:
         closed = _excel_datetime(document.closed_at)
-        ws.append([
+        append_row(ws, [
             document.number,
             _excel_datetime(document.received_at),
             str(document.sender),

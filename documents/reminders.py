@@ -40,7 +40,7 @@ def sweep(*, now: dt.datetime | None = None) -> IntakeSweep:
                      .values_list("pk", flat=True))
     pending = list(IncomingDocument.objects.filter(status=Status.REGISTERED, cleared_at__isnull=True)
                    .only("pk", "title", "number", "due_at", "urgency", "registered_by_id",
-                         "received_at"))
+                         "received_at", "secrecy"))
     cal = WorkCalendar.load()
     cutoff = OfficeSettings.load().same_day_cutoff
     after_cutoff = cal.is_working_day(local.date()) and local.time() >= cutoff
@@ -52,7 +52,7 @@ def sweep(*, now: dt.datetime | None = None) -> IntakeSweep:
             result.overdue += 1
             for uid in directors:
                 specs.append({"recipient_id": uid, "key": f"doc-overdue:{doc.pk}:{uid}", "url": url,
-                              "title": _("Overdue at the intake desk: %(title)s") % {"title": doc.title},
+                              "title": _("Overdue at the intake desk: %(title)s") % {"title": doc.public_title},
                               "body": doc.number, "kind": "documents-overdue"})
         elif doc.urgency and doc.due_at - now <= dt.timedelta(minutes=conf.reminder_minutes_before):
             result.due_soon += 1
@@ -60,7 +60,7 @@ def sweep(*, now: dt.datetime | None = None) -> IntakeSweep:
                 specs.append({"recipient_id": uid, "key": f"doc-soon:{doc.pk}:{uid}", "url": url,
                               "title": _("Urgent, due at %(time)s: %(title)s")
                               % {"time": timezone.localtime(doc.due_at).strftime("%H:%M"),
-                                 "title": doc.title},
+                                 "title": doc.public_title},
                               "body": doc.number, "kind": "documents-due"})
         if after_cutoff and doc.due_at > now:
             result.at_cutoff += 1
@@ -68,7 +68,7 @@ def sweep(*, now: dt.datetime | None = None) -> IntakeSweep:
                 specs.append({"recipient_id": uid, "key": f"doc-cutoff:{doc.pk}:{local.date()}:{uid}",
                               "url": url, "body": doc.number, "kind": "documents-cutoff",
                               "title": _("Still at the intake desk after the cutoff: %(title)s")
-                              % {"title": doc.title}})
+                              % {"title": doc.public_title}})
     with transaction.atomic():
         notify.notify_many(specs)
     return result

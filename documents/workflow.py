@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import zlib
 from collections.abc import Iterable, Sequence
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -62,6 +63,7 @@ SENDER_NUMBER = re.compile(r"^[\u4e00-\u9fa5A-Za-z]+〔\d{4}〕[1-9]\d*号$")
 ALLOWED_SUFFIXES = {".pdf", ".ofd", ".doc", ".docx", ".wps", ".jpg", ".jpeg", ".png", ".tif",
                     ".tiff", ".txt"}
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+ADVISORY_REGISTER = 7_001  # namespace of the advisory locks taken by registration
 
 
 # --- who may act -------------------------------------------------------------------------
@@ -119,6 +121,8 @@ def allowed_steps(doc: IncomingDocument, user, *, office: bool | None = None) ->
         if name == "submit_for_proposal" and doc.handling != Handling.ACTION:
             continue
         if name == "archive" and doc.status == S.CIRCULATING and _unfinished_copies(doc):
+            continue
+        if name == "supervise" and doc.secrecy:
             continue
         steps.append(name)
     return steps
@@ -277,7 +281,16 @@ def register(
         secrecy_years = None
     for f in files:
         _check_upload(f)
+    if sender_number:
+        # two clerks (or a double click) registering the same sender's number: the second waits
+        # here until the first commits, then finds it as a duplicate
+        key = zlib.crc32(f"{sender.pk}:{sender_number}".encode()) - 2**31
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [ADVISORY_REGISTER, key])
     duplicate = find_duplicate(sender, sender_number)
+    if duplicate is not None and duplicate.secrecy and not may_see_classified(acting_user):
+        raise WorkflowError(_("This sender's number is already registered. Ask the confidential "
+                              "clerk."), code="duplicate")
     if duplicate is not None:
         raise WorkflowError(_("%(sender)s's %(number)s is already registered as %(first)s.")
                             % {"sender": sender, "number": sender_number, "first": duplicate.number},
@@ -324,6 +337,9 @@ def _create_copies(doc: IncomingDocument, readers: Sequence[User], sequential: b
     """Create circulation copies; returns the reader ids notified now."""
     if not readers:
         raise WorkflowError(_("Choose at least one reader."), code="required")
+    if doc.secrecy and any(not may_see_classified(r) for r in readers):
+        raise WorkflowError(_("A classified document goes only to readers cleared for it."),
+                            code="classified")
     start = (doc.circulations.order_by("-order").values_list("order", flat=True).first() or 0) + 1
     already = set(doc.circulations.filter(recalled_at__isnull=True).values_list("reader_id", flat=True))
     readers = [r for r in readers if r.pk not in already]
@@ -351,7 +367,7 @@ def circulate(*, document: IncomingDocument, acting_user, readers: Sequence[User
     sent = _create_copies(doc, readers, sequential)
     event = _move(doc, acting_user, "circulate", DocumentEvent.Kind.CIRCULATED,
                   data={"readers": [str(r) for r in readers], "sequential": sequential})
-    _notify(event, sent, _("To read: %(title)s") % {"title": doc.title}, doc.number)
+    _notify(event, sent, _("To read: %(title)s") % {"title": doc.public_title}, doc.number)
     return doc
 
 
@@ -364,7 +380,7 @@ def add_readers(*, document: IncomingDocument, acting_user, readers: Sequence[Us
     sent = _create_copies(doc, readers, sequential)
     event = _move(doc, acting_user, "add_readers", DocumentEvent.Kind.CIRCULATED,
                   data={"readers": [str(r) for r in readers], "sequential": sequential})
-    _notify(event, sent, _("To read: %(title)s") % {"title": doc.title}, doc.number)
+    _notify(event, sent, _("To read: %(title)s") % {"title": doc.public_title}, doc.number)
     return doc
 
 
@@ -406,7 +422,7 @@ def _send_next(doc: IncomingDocument, event: DocumentEvent) -> None:
     if nxt is not None:
         nxt.sent_at = timezone.now()
         nxt.save(update_fields=["sent_at"])
-        _notify(event, [nxt.reader_id], _("To read: %(title)s") % {"title": doc.title}, doc.number)
+        _notify(event, [nxt.reader_id], _("To read: %(title)s") % {"title": doc.public_title}, doc.number)
 
 
 @step("recall_copy")
@@ -434,7 +450,7 @@ def submit_for_proposal(*, document: IncomingDocument, acting_user, note: str = 
     event = _move(doc, acting_user, "submit_for_proposal", DocumentEvent.Kind.SUBMITTED, note=note)
     directors = User.objects.filter(groups__name=roles.OFFICE_DIRECTOR, is_active=True)
     _notify(event, directors.values_list("pk", flat=True),
-            _("To propose: %(title)s") % {"title": doc.title}, doc.number)
+            _("To propose: %(title)s") % {"title": doc.public_title}, doc.number)
     return doc
 
 
@@ -454,7 +470,7 @@ def propose(*, document: IncomingDocument, acting_user, proposal: str,
     event = _move(doc, acting_user, "propose", DocumentEvent.Kind.PROPOSED, note=proposal,
                   data={"leaders": [str(lead) for lead in leaders]},
                   fields=["proposal", "proposed_by", "proposed_at"])
-    _notify(event, [leaders[0].pk], _("To instruct: %(title)s") % {"title": doc.title}, proposal)
+    _notify(event, [leaders[0].pk], _("To instruct: %(title)s") % {"title": doc.public_title}, proposal)
     return doc
 
 
@@ -473,10 +489,10 @@ def instruct(*, document: IncomingDocument, acting_user, text: str) -> Instructi
     event = _move(doc, acting_user, "instruct", DocumentEvent.Kind.INSTRUCTED, note=text,
                   target=target, checked=True)
     if nxt:
-        _notify(event, [nxt.leader_id], _("To instruct: %(title)s") % {"title": doc.title}, text)
+        _notify(event, [nxt.leader_id], _("To instruct: %(title)s") % {"title": doc.public_title}, text)
     else:
         _notify(event, [doc.registered_by_id, doc.proposed_by_id],
-                _("Instructed, to assign: %(title)s") % {"title": doc.title}, text)
+                _("Instructed, to assign: %(title)s") % {"title": doc.public_title}, text)
     return current
 
 
@@ -493,6 +509,9 @@ def assign_handling(*, document: IncomingDocument, acting_user, lead_unit: Unit,
         raise WorkflowError(_("The handling deadline cannot be in the past."), code="invalid")
     if handler.unit_id != lead_unit.pk:
         raise WorkflowError(_("The handler must belong to the lead unit."), code="invalid")
+    if doc.secrecy and not may_see_classified(handler):
+        raise WorkflowError(_("A classified document goes only to a handler cleared for it."),
+                            code="classified")
     doc.lead_unit, doc.handler, doc.handling_deadline = lead_unit, handler, deadline
     co = [u for u in co_units if u.pk != lead_unit.pk]
     event = _move(doc, acting_user, "assign_handling", DocumentEvent.Kind.ASSIGNED,
@@ -502,7 +521,7 @@ def assign_handling(*, document: IncomingDocument, acting_user, lead_unit: Unit,
                   fields=["lead_unit", "handler", "handling_deadline"])
     doc.co_units.set(co)
     _notify(event, [handler.pk, lead_unit.head_id],
-            _("To handle: %(title)s") % {"title": doc.title}, doc.number)
+            _("To handle: %(title)s") % {"title": doc.public_title}, doc.number)
     return doc
 
 
@@ -513,7 +532,7 @@ def record_result(*, document: IncomingDocument, acting_user, result: str) -> In
     doc.result = require_text(result, _("Describe the result."))
     event = _move(doc, acting_user, "record_result", DocumentEvent.Kind.RESULT, note=doc.result,
                   fields=["result"])
-    _notify(event, [doc.registered_by_id], _("Result recorded: %(title)s") % {"title": doc.title})
+    _notify(event, [doc.registered_by_id], _("Result recorded: %(title)s") % {"title": doc.public_title})
     return doc
 
 
@@ -563,6 +582,9 @@ def supervise(*, document: IncomingDocument, acting_user, requirement: str, lead
 
     doc = _lock(document)
     _check("supervise", doc, acting_user)
+    if doc.secrecy:
+        raise WorkflowError(_("A classified document cannot become a supervision item here: the "
+                              "supervision pages are not cleared for its contents."), code="classified")
     leader = instructing_leader or next(
         (i.leader for i in doc.instructions.select_related("leader").order_by("order")
          if i.instructed_at), None)

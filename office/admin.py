@@ -4,17 +4,20 @@ receiver in ``office.signals``); the audit trail itself is read-only for everyon
 from __future__ import annotations
 
 import csv
+import json
 
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from office import audit, roles, services
+from office.exports import safe_row
 from office.models import (
     AuditEvent,
     CalendarDay,
@@ -57,6 +60,14 @@ class StaffChangeForm(UserChangeForm):
         if groups is not None:
             _check_roles(groups)
         return groups
+
+    def clean(self):
+        data = super().clean()
+        groups, perms = data.get("groups"), data.get("user_permissions")
+        if groups and perms and {g.name for g in groups} & set(roles.ADMIN_ROLES):
+            self.add_error("user_permissions",
+                           _("An administrator account may not hold individual permissions."))
+        return data
 
 
 class StaffCreationForm(UserCreationForm):
@@ -106,6 +117,25 @@ class StaffAdmin(BaseUserAdmin):
     def has_add_permission(self, request):
         return request.user.is_superuser or roles.has_role(request.user, roles.SYSTEM_ADMIN)
 
+    def has_change_permission(self, request, obj=None):
+        """Administrators cannot change their own account or another administrator's (no
+        self-granted rights, no password reset into someone else's role): a superuser does."""
+        if not super().has_change_permission(request, obj):
+            return False
+        if obj is None or request.user.is_superuser:
+            return True
+        if obj.pk == request.user.pk or obj.is_superuser:
+            return False
+        return not (roles.user_roles(obj) & set(roles.ADMIN_ROLES))
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "user_permissions" and not request.user.is_superuser:
+            # individual grants are limited to what roles do not cover (e.g. 机要员 clearance)
+            kwargs["queryset"] = Permission.objects.filter(
+                content_type__app_label__in=[p.split(".")[0] for p in roles.GRANTABLE_PERMISSIONS],
+                codename__in=[p.split(".")[1] for p in roles.GRANTABLE_PERMISSIONS])
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
 
 class RuleForm(forms.ModelForm):
     """The rule's identity plus the text of a new version. Saving changed text creates a new
@@ -122,11 +152,22 @@ class RuleForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            latest = self.instance.versions.order_by("-number").first()
-            if latest:
-                self.fields["version_title"].initial = latest.title
-                self.fields["version_body"].initial = latest.body
+        self.latest = self.instance.versions.order_by("-number").first() if self.instance.pk else None
+        if self.latest:
+            self.fields["version_title"].initial = self.latest.title
+            self.fields["version_body"].initial = self.latest.body
+
+    def clean(self):
+        data = super().clean()
+        latest = self.latest
+        changed = latest is not None and (data.get("version_title"), data.get("version_body")) != (
+            latest.title, latest.body)
+        start = data.get("version_from") or timezone.localdate()
+        if changed and start <= latest.in_force_from:
+            self.add_error("version_from", _(
+                "A new version must come into force after the current one (from %(date)s).")
+                % {"date": latest.in_force_from.isoformat()})
+        return data
 
 
 class RuleVersionInline(admin.TabularInline):
@@ -222,7 +263,9 @@ class AuditEventAdmin(admin.ModelAdmin):
         return request.user.has_perm("office.export_auditevent")
 
     def changelist_view(self, request, extra_context=None):
-        audit.record("audit.query", actor=request.user, detail={"query": request.GET.urlencode()})
+        allowed = self.has_view_permission(request)
+        audit.record("audit.query", actor=request.user, result="success" if allowed else "failure",
+                     detail={"query": request.GET.urlencode()})
         return super().changelist_view(request, extra_context)
 
     @admin.action(description=_("Export selected events (CSV)"), permissions=["export"])
@@ -238,9 +281,9 @@ class AuditEventAdmin(admin.ModelAdmin):
         writer.writerow(["time", "user", "action", "result", "object_type", "object_id",
                          "object", "address", "detail"])
         for e in queryset.select_related("content_type").order_by("at", "pk").iterator():
-            writer.writerow([
+            writer.writerow(safe_row([
                 timezone.localtime(e.at).isoformat(), e.actor_name, e.action, e.result,
                 e.content_type.model if e.content_type_id else "", e.object_id, e.object_repr,
-                e.ip_address or "", e.detail,
-            ])
+                e.ip_address or "", json.dumps(e.detail, ensure_ascii=False),
+            ]))
         return response

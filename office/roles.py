@@ -65,6 +65,14 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
 }
 
 
+# Permissions the security administrator may grant to an individual account, beside its roles.
+GRANTABLE_PERMISSIONS: set[str] = set()
+
+
+def register_grantable_permission(perm: str) -> None:
+    GRANTABLE_PERMISSIONS.add(perm)
+
+
 def register_role_permissions(role: str, perms: Iterable[str]) -> None:
     ROLE_PERMISSIONS.setdefault(role, set()).update(perms)
 

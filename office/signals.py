@@ -79,6 +79,18 @@ def _guard_role_separation(sender, instance, action, pk_set, reverse, **kwargs) 
         roles.validate_role_names(current | added)
 
 
+def _guard_individual_permissions(sender, instance, action, pk_set, reverse, **kwargs) -> None:
+    """Administrator accounts hold no individual permissions (三员分立), however they are added."""
+    if action != "pre_add" or not pk_set:
+        return
+    users = get_user_model().objects.filter(pk__in=pk_set) if reverse else [instance]
+    for user in users:
+        if set(user.groups.values_list("name", flat=True)) & set(roles.ADMIN_ROLES):
+            from django.core.exceptions import ValidationError
+
+            raise ValidationError("An administrator account may not hold individual permissions.")
+
+
 def connect() -> None:
     from axes.signals import user_locked_out
 
@@ -89,3 +101,6 @@ def connect() -> None:
     post_save.connect(_on_admin_log, sender=LogEntry, dispatch_uid="office_audit_admin")
     m2m_changed.connect(_guard_role_separation, sender=get_user_model().groups.through,
                         dispatch_uid="office_role_separation")
+    m2m_changed.connect(_guard_individual_permissions,
+                        sender=get_user_model().user_permissions.through,
+                        dispatch_uid="office_individual_permissions")

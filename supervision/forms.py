@@ -166,3 +166,9 @@ class ReportForm(forms.Form):
     kind = forms.ChoiceField(label=_("Period"), choices=[("week", _("Week")), ("month", _("Month"))],
                              initial="week")
     date = forms.DateField(label=_("Containing"), required=False, widget=DateInput())
+
+    def clean_date(self):
+        value = self.cleaned_data.get("date")
+        if value and not dt.date(2000, 1, 1) <= value <= dt.date(2099, 12, 31):
+            raise ValidationError(_("Choose a date between 2000 and 2099."))
+        return value

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from office import pdf
+from office.exports import append_row
 from office.models import OfficeSettings, Unit
 from supervision.models import Chase, Item, Level, Status, SupervisionSettings
 
@@ -204,9 +205,9 @@ def report_workbook(data: ReportData) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = _("Supervision report")[:31]
-    ws.append([_report_title(data)])
-    ws.append([_("Period: %(period)s") % {"period": data.period_label}])
-    ws.append(columns)
+    append_row(ws, [_report_title(data)])
+    append_row(ws, [_("Period: %(period)s") % {"period": data.period_label}])
+    append_row(ws, columns)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(columns))
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(columns))
     ws["A1"].font = Font(bold=True, size=14)
@@ -219,8 +220,8 @@ def report_workbook(data: ReportData) -> bytes:
                 row.closed_overdue, row.open_overdue, None if rate is None else rate / 100]
 
     for row in data.rows:
-        ws.append(row_values(row, str(row.unit)))
-    ws.append(row_values(data.total, _("Total")))
+        append_row(ws, row_values(row, str(row.unit)))
+    append_row(ws, row_values(data.total, _("Total")))
 
     thin = Side(style="thin")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
@@ -276,16 +277,16 @@ def ledger_workbook(items: Iterable[Item]) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = _("Supervision ledger")[:31]
-    ws.append([_("Supervision ledger")])
+    append_row(ws, [_("Supervision ledger")])
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(columns))
     ws["A1"].font = Font(bold=True, size=14)
     ws["A1"].alignment = Alignment(horizontal="center")
-    ws.append(columns)
+    append_row(ws, columns)
     for cell in ws[2]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     for item in items:
-        ws.append([
+        append_row(ws, [
             item.number,
             item.title,
             str(item.get_source_kind_display()),

@@ -348,9 +348,11 @@ def return_item(*, item: Item, acting_user, reason: str) -> Item:
     """The supervising officer returns a reported result with a reason."""
     item = _lock(item)
     reason = require_text(reason, _("Say why the result is returned."))
-    item.result_reported_at = None
+    returned_result = item.result
+    item.result_reported_at, item.result = None, ""  # the returned text stays in the timeline
     event = _move(item, acting_user, "return", Event.Kind.RETURNED, note=reason,
-                  extra_fields=["result_reported_at"])
+                  data={"returned_result": returned_result},
+                  extra_fields=["result_reported_at", "result"])
     _notify(event, [item.responsible_id],
             _("Result returned: %(title)s") % {"title": item.title}, reason)
     return item

@@ -37,3 +37,30 @@ def demo_office(db, settings):
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+SEED_MIGRATIONS = [
+    ("office.migrations.0003_calendar_2026", "seed"),
+    ("supervision.migrations.0002_default_reminder_rules", "seed"),
+    ("documents.migrations.0002_seed_types_and_limits", "seed"),
+]
+
+
+@pytest.fixture(autouse=True)
+def _reseed_after_flush(request):
+    """Transactional tests flush every table, which also removes the rows that data migrations
+    seed (calendar, reminder rules, document types). Put them back (idempotently)."""
+    marker = request.node.get_closest_marker("django_db")
+    if not marker or not marker.kwargs.get("transaction"):
+        return
+    import importlib
+
+    from django.apps import apps as django_apps
+    from django.db import connection
+
+    from office.roles import sync_roles
+
+    request.getfixturevalue("transactional_db")
+    for module, func in SEED_MIGRATIONS:
+        getattr(importlib.import_module(module), func)(django_apps, connection.schema_editor())
+    sync_roles()

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -29,13 +30,17 @@ def notifications_view(request):
 @require_POST
 def notifications_mark_read(request):
     ids = request.POST.getlist("id")
-    clean_ids = [int(i) for i in ids if i.isdigit()] or None
+    clean_ids = [int(i) for i in ids if i.isascii() and i.isdigit()] or None
     count = notify.mark_read(user=request.user, notification_ids=clean_ids)
     if request.headers.get("HX-Request"):
         return render(request, "office/_unread_badge.html",
                       {"unread_count": selectors.unread_count(request.user)})
     messages.success(request, _("%(count)d notifications marked read.") % {"count": count})
-    return redirect(request.POST.get("next") or "office:notifications")
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        target = "office:notifications"
+    return redirect(target)
 
 
 def rules_view(request):

@@ -18,10 +18,6 @@ def login(page, base, username):
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_register_an_urgent_document_and_circulate_it(live_server, browser, dp):
-    from documents.models import DocumentType
-
-    # transactional tests flush the tables; the migration-seeded type may be gone
-    DocumentType.objects.get_or_create(name="通知", defaults={"is_statutory": True})
     base = live_server.url
     page = browser.new_page()
     login(page, base, "clerk")

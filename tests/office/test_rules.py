@@ -127,3 +127,21 @@ def test_rules_library_query_count_is_fixed(client, clerk, make_user, django_ass
     # unit (header), and the sliding-expiry session save (savepoint, update, release)
     with django_assert_num_queries(12):
         assert client.get("/rules/").status_code == 200
+
+
+def test_admin_refuses_a_new_version_dated_before_the_current_one_and_changes_nothing(client, make_user):
+    author = make_user(roles.SYSTEM_ADMIN, is_staff=True)
+    rule = Rule.objects.create(code="R-T", area="discipline", kind="work_rule", title="旧标题")
+    services.revise_rule(rule=rule, acting_user=author, title="旧标题", body="旧文本",
+                         in_force_from=timezone.localdate())
+    client.force_login(author)
+    version = rule.versions.get()
+    response = client.post(f"/admin/office/rule/{rule.pk}/change/", {
+        "code": "R-T", "area": "discipline", "kind": "work_rule", "order": 0,
+        "version_title": "新标题", "version_body": "新文本", "version_from": "",
+        "versions-TOTAL_FORMS": "1", "versions-INITIAL_FORMS": "1", "versions-MIN_NUM_FORMS": "0",
+        "versions-MAX_NUM_FORMS": "1000", "versions-0-id": version.pk, "versions-0-rule": rule.pk,
+    })
+    assert response.status_code == 200  # the form comes back with the error
+    rule.refresh_from_db()
+    assert rule.title == "旧标题" and rule.versions.count() == 1
