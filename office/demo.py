@@ -109,7 +109,7 @@ GIVEN = ["立新", "海燕", "志刚", "秀英", "国平", "丽娟", "建军", "
          "德明", "红霞", "文斌", "淑芬", "卫国", "桂芳", "振华", "小平", "金凤"]
 
 # The demo logins `make run` prints: one per role.
-KEY_LOGINS = ["zhengxl", "hesy", "wuj", "chenzq", "wangjg", "fgj_contact", "tangy",
+KEY_LOGINS = ["zhengxl", "caoyy", "hesy", "wuj", "chenzq", "wangjg", "czj_contact", "tangy",
               "sysadmin", "secadmin", "auditadmin"]
 
 _extra_loaders: list[Callable[[], None]] = []

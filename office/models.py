@@ -191,6 +191,9 @@ class RuleAcknowledgement(models.Model):
             models.UniqueConstraint(fields=["version", "user"], name="rule_ack_once_per_version"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.user_id} · {self.version_id}"
+
 
 class CalendarDay(models.Model):
     """An exception to the Monday-Friday week: a statutory holiday or a make-up workday."""

@@ -64,3 +64,6 @@ def _reseed_after_flush(request):
     for module, func in SEED_MIGRATIONS:
         getattr(importlib.import_module(module), func)(django_apps, connection.schema_editor())
     sync_roles()
+
+
+from tests.supervision.conftest import make_item, people  # noqa: E402,F401  (personas, shared)
