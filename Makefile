@@ -29,7 +29,9 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m config.bench $(BENCH_ARGS)
 
+## Lint and consistency: ruff, no model change without a migration, Django's system checks.
 check: $(STAMP)
+	$(BIN)/ruff check .
 	DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
 	DEBUG=true $(BIN)/python manage.py check
 

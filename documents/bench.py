@@ -91,4 +91,5 @@ register(page=("documents board", "/documents/board/", BENCH_USER))
 register(page=("documents register", "/documents/", BENCH_USER))
 register(page=("documents register, 2026, page 30", "/documents/?date_from=2026-01-01&page=30", BENCH_USER))
 register(page=("documents search 森林防火", "/documents/?q=%E6%A3%AE%E6%9E%97%E9%98%B2%E7%81%AB", BENCH_USER))
-register(page=("documents search 营商环境 + date", "/documents/?q=%E8%90%A5%E5%95%86%E7%8E%AF%E5%A2%83&date_from=2025-01-01", BENCH_USER))
+register(page=("documents search 营商环境 + date",
+               "/documents/?q=%E8%90%A5%E5%95%86%E7%8E%AF%E5%A2%83&date_from=2025-01-01", BENCH_USER))

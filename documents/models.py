@@ -201,14 +201,14 @@ class IncomingDocument(models.Model):
     def __str__(self) -> str:
         return f"{self.number} {self.public_title}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("documents:detail", args=[self.pk])
+
     @property
     def public_title(self) -> str:
         """The title where people without clearance may read it (notifications, the audit
         trail, other apps): a classified document's title never leaves its own pages."""
         return str(_("(classified)")) if self.secrecy else self.title
-
-    def get_absolute_url(self) -> str:
-        return reverse("documents:detail", args=[self.pk])
 
     @property
     def is_classified(self) -> bool:

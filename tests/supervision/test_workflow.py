@@ -18,7 +18,8 @@ def test_the_whole_lifecycle(people, make_item):
     assert (item.status, item.number) == (Status.DRAFT, f"督〔{timezone.localdate().year}〕1号")
     workflow.assign(item=item, acting_user=people.officer)
     # the responsible person and the lead unit's head are notified
-    assert set(Notification.objects.filter(kind="supervision").values_list("recipient__username", flat=True)) == {"resp", "head"}
+    notified = Notification.objects.filter(kind="supervision").values_list("recipient__username", flat=True)
+    assert set(notified) == {"resp", "head"}
     workflow.acknowledge(item=item, acting_user=people.responsible)
     workflow.report_progress(item=item, acting_user=people.responsible, text="已完成排查方案。")
     workflow.report_result(item=item, acting_user=people.responsible, result="全部整改到位。")
