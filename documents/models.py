@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from office.models import Unit
+from office.models import TimelineEvent, Unit
 
 
 class DocumentType(models.Model):
@@ -310,7 +310,7 @@ class Circulation(models.Model):
         return "waiting"
 
 
-class DocumentEvent(models.Model):
+class DocumentEvent(TimelineEvent):
     """The document's history: every step, in order. The routing slip is printed from it."""
 
     class Kind(models.TextChoices):
@@ -334,15 +334,8 @@ class DocumentEvent(models.Model):
     document = models.ForeignKey(IncomingDocument, verbose_name=_("document"),
                                  on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True,
-                              blank=True, on_delete=models.PROTECT, related_name="+")
-    from_status = models.CharField(_("from"), max_length=20, blank=True)
-    to_status = models.CharField(_("to"), max_length=20, blank=True)
-    note = models.TextField(_("note"), blank=True)
-    data = models.JSONField(_("data"), default=dict, blank=True)
-    created_at = models.DateTimeField(_("time"), default=timezone.now)
 
-    class Meta:
+    class Meta(TimelineEvent.Meta):
         verbose_name = _("document event")
         verbose_name_plural = _("document events")
         ordering = ["created_at", "pk"]

@@ -252,6 +252,23 @@ class OfficeSettings(models.Model):
         return obj
 
 
+class TimelineEvent(models.Model):
+    """Base of the workflow apps' history rows: who did what, from which status to which, with
+    a note and data, when. One row per step, written in the step's transaction."""
+
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True,
+                              blank=True, on_delete=models.PROTECT, related_name="+")
+    from_status = models.CharField(_("from"), max_length=20, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    data = models.JSONField(_("data"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+
+    class Meta:
+        abstract = True
+        ordering = ["created_at", "pk"]
+
+
 class Counter(models.Model):
     """Yearly sequences (收文编号, 督办编号 ...). Use ``office.numbering.next_value``."""
 

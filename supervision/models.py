@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from office.models import Unit
+from office.models import TimelineEvent, Unit
 
 
 class Status(models.TextChoices):
@@ -273,7 +273,7 @@ class Chase(models.Model):
         return self.number
 
 
-class Event(models.Model):
+class Event(TimelineEvent):
     """The item's history: every step, reminder, chase and comment, in order."""
 
     class Kind(models.TextChoices):
@@ -296,15 +296,8 @@ class Event(models.Model):
     item = models.ForeignKey(Item, verbose_name=_("item"), on_delete=models.CASCADE,
                              related_name="events")
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True,
-                              blank=True, on_delete=models.PROTECT, related_name="+")
-    from_status = models.CharField(_("from"), max_length=20, blank=True)
-    to_status = models.CharField(_("to"), max_length=20, blank=True)
-    note = models.TextField(_("note"), blank=True)
-    data = models.JSONField(_("data"), default=dict, blank=True)
-    created_at = models.DateTimeField(_("time"), default=timezone.now)
 
-    class Meta:
+    class Meta(TimelineEvent.Meta):
         verbose_name = _("item event")
         verbose_name_plural = _("item events")
         ordering = ["created_at", "pk"]
