@@ -99,6 +99,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "office.middleware.AuditContextMiddleware",
+    "office.middleware.IdleSessionMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -207,7 +208,9 @@ AXES_ENABLE_ADMIN = True
 
 SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30, minimum=1)
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True  # sliding expiry: idle sessions end, active ones stay
+# sliding expiry: office.middleware.IdleSessionMiddleware renews the session on every request a
+# person makes (not on background polls), so idle sessions end and active ones stay
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -35,3 +35,25 @@ class ChineseFirstLocaleMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class IdleSessionMiddleware:
+    """Sliding idle expiry: every request a person makes extends the session by
+    SESSION_IDLE_MINUTES; background polls (htmx requests marked ``X-Zhengban-Poll``, e.g. the
+    intake board refreshing itself) do not, so an unattended screen still times out."""
+
+    POLL_HEADER = "X-Zhengban-Poll"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        user = getattr(request, "user", None)
+        if (session is not None and user is not None and user.is_authenticated
+                and not request.headers.get(self.POLL_HEADER)):
+            import time
+
+            session["last_activity"] = int(time.time())  # marks it modified: saved, expiry renewed
+        return response
