@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from office.models import TimelineEvent, Unit
+from office.models import SingletonSettings, TimelineEvent, Unit
 
 
 class DocumentType(models.Model):
@@ -99,7 +99,7 @@ class ReturnReason(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class DocumentSettings(models.Model):
+class DocumentSettings(SingletonSettings, models.Model):
     """Which unit is the document office (文电科). One row (pk=1)."""
 
     office_unit = models.ForeignKey(
@@ -117,10 +117,6 @@ class DocumentSettings(models.Model):
     def __str__(self) -> str:
         return str(_("Document settings"))
 
-    @classmethod
-    def load(cls) -> DocumentSettings:
-        obj, _created = cls.objects.get_or_create(pk=1)
-        return obj
 
 
 class IncomingDocument(models.Model):

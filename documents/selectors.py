@@ -208,3 +208,11 @@ def readers_choices():
             .exclude(groups__name__in=roles.ADMIN_ROLES).select_related("unit")
             .order_by("unit__kind", "unit__order", "username"))
 
+
+
+def unit_names() -> list[tuple[str, str]]:
+    """(name, short name) of every active unit, for the registration form's pick list."""
+    from office.models import Unit
+
+    return list(Unit.objects.filter(is_active=True).order_by("kind", "order").values_list(
+        "name", "short_name"))

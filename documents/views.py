@@ -18,7 +18,6 @@ from documents.models import Circulation, DocumentAttachment, DocumentSettings, 
 from documents.workflow import WorkflowError, is_document_office
 from office import audit
 from office.http import download
-from office.models import Unit
 
 
 def _office(request) -> bool:
@@ -107,8 +106,7 @@ def register_new(request):
             messages.success(request, _("Registered as %(number)s, due %(due)s.") % {
                 "number": doc.number, "due": timezone.localtime(doc.due_at).strftime("%m-%d %H:%M")})
             return redirect(doc)
-    units = Unit.objects.filter(is_active=True).order_by("kind", "order").values_list(
-        "name", "short_name")
+    units = selectors.unit_names()
     return render(request, "documents/register_form.html",
                   {"form": form, "units": units, "duplicate": duplicate},
                   status=400 if form.errors else 200)

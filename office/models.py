@@ -215,7 +215,16 @@ class CalendarDay(models.Model):
         return f"{self.date:%Y-%m-%d} {self.name} ({self.get_kind_display()})"
 
 
-class OfficeSettings(models.Model):
+class SingletonSettings:
+    """Mixin for the one-row settings models admins edit (each keeps a pk=1 check constraint)."""
+
+    @classmethod
+    def load(cls):
+        obj, _created = cls.objects.get_or_create(pk=1)
+        return obj
+
+
+class OfficeSettings(SingletonSettings, models.Model):
     """Settings admins edit: office hours and the same-day cutoff. One row (pk=1)."""
 
     work_starts = models.TimeField(_("office hours start"), default=dt.time(8, 30))
@@ -246,10 +255,6 @@ class OfficeSettings(models.Model):
         ):
             raise ValidationError(_("The same-day cutoff must fall within office hours."))
 
-    @classmethod
-    def load(cls) -> OfficeSettings:
-        obj, _created = cls.objects.get_or_create(pk=1)
-        return obj
 
 
 class TimelineEvent(models.Model):

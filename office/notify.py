@@ -121,7 +121,11 @@ def pending_email_ids(limit: int = 500) -> list[int]:
 @transaction.atomic
 def mark_read(*, user, notification_ids=None) -> int:
     """Mark the user's notifications read (all unread ones when no ids are given)."""
+    from office import audit
+
     qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if notification_ids is not None:
         qs = qs.filter(pk__in=notification_ids)
-    return qs.update(read_at=timezone.now())
+    count = qs.update(read_at=timezone.now())
+    audit.record("notifications.mark_read", actor=user, detail={"count": count})
+    return count

@@ -92,3 +92,9 @@ def unacknowledged_in_unit(unit, on: dt.date | None = None) -> list[tuple[User, 
 
 def rule_versions(rule: Rule) -> list[RuleVersion]:
     return list(rule.versions.select_related("created_by").order_by("-number"))
+
+
+def my_acknowledgement(version: RuleVersion | None, user) -> RuleAcknowledgement | None:
+    if version is None:
+        return None
+    return RuleAcknowledgement.objects.filter(version=version, user=user).first()

@@ -87,8 +87,9 @@ def _guard_individual_permissions(sender, instance, action, pk_set, reverse, **k
     for user in users:
         if set(user.groups.values_list("name", flat=True)) & set(roles.ADMIN_ROLES):
             from django.core.exceptions import ValidationError
+            from django.utils.translation import gettext as _
 
-            raise ValidationError("An administrator account may not hold individual permissions.")
+            raise ValidationError(_("An administrator account may not hold individual permissions."))
 
 
 def connect() -> None:

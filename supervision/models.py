@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from office.models import TimelineEvent, Unit
+from office.models import SingletonSettings, TimelineEvent, Unit
 
 
 class Status(models.TextChoices):
@@ -58,7 +58,7 @@ class Level(models.TextChoices):
 LEVEL_RANK = {Level.NONE: 0, Level.YELLOW: 1, Level.ORANGE: 2, Level.RED: 3}
 
 
-class SupervisionSettings(models.Model):
+class SupervisionSettings(SingletonSettings, models.Model):
     """Which unit is the supervision office (督查室). One row (pk=1)."""
 
     office_unit = models.ForeignKey(
@@ -75,10 +75,6 @@ class SupervisionSettings(models.Model):
     def __str__(self) -> str:
         return str(_("Supervision settings"))
 
-    @classmethod
-    def load(cls) -> SupervisionSettings:
-        obj, _created = cls.objects.get_or_create(pk=1)
-        return obj
 
 
 class Item(models.Model):

@@ -202,10 +202,8 @@ def _run_step(step: str, item: Item, user, data: dict):
             return workflow.request_extension(**kw, new_deadline=data["new_deadline"],
                                               reason=data["reason"])
         case "decide_extension":
-            pending = item.extensions.filter(decision=Extension.Decision.PENDING).first()
-            if pending is None:
-                raise WorkflowError(_("There is no extension request waiting for a decision."))
-            return workflow.decide_extension(extension=pending, acting_user=user,
+            return workflow.decide_extension(extension=workflow.pending_extension(item),
+                                             acting_user=user,
                                              approve=data["approve"], note=data["note"])
         case "chase":
             return workflow.chase(**kw, note=data["text"])

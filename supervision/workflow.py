@@ -383,6 +383,15 @@ def request_extension(*, item: Item, acting_user, new_deadline: dt.date, reason:
     return extension
 
 
+def pending_extension(item: Item) -> Extension:
+    """The extension request waiting for a decision, or a refusal saying there is none."""
+    pending = item.extensions.filter(decision=Extension.Decision.PENDING).first()
+    if pending is None:
+        raise WorkflowError(_("There is no extension request waiting for a decision."),
+                            code="none_pending")
+    return pending
+
+
 @step("decide_extension")
 def decide_extension(*, extension: Extension, acting_user, approve: bool, note: str = "") -> Extension:
     """The instructing leader or the office director approves or refuses. The original deadline

@@ -78,7 +78,14 @@ def test_make_run_brings_the_office_up_and_ctrl_c_stops_everything():
         wait_for(worker_log, "ready", timeout=60)
         wait_for(var_dir / "log" / "beat.log", "beat: Starting", timeout=60)
         children = descendants_and_servers(proc, var_dir)
-        assert len(children) >= 4  # web, worker, beat, postgres (+ redis, worker pool)
+        commands = [" ".join(p.cmdline()) for p in children]
+        for part in ("runserver", "celery -A config worker", "celery -A config beat",
+                     f"-D {var_dir / 'pg'}"):
+            assert any(part in c for c in commands), (part, commands)
+        # redis-server daemonizes and retitles itself: it is known by its pid file
+        redis = psutil.Process(int((var_dir / "redis.pid").read_text()))
+        assert "redis-server" in redis.name()
+        children.append(redis)
     finally:
         proc.send_signal(signal.SIGINT)
         proc.wait(timeout=60)

@@ -65,9 +65,7 @@ def rule_detail(request, pk: int):
             from django.http import Http404
 
             raise Http404
-    acknowledged = None
-    if current is not None:
-        acknowledged = current.acknowledgements.filter(user=request.user).first()
+    acknowledged = selectors.my_acknowledgement(current, request.user)
     return render(request, "office/rule_detail.html", {
         "rule": rule, "versions": versions, "current": current, "shown": shown,
         "acknowledged": acknowledged,

@@ -156,3 +156,25 @@ def test_register_form_keeps_input_and_links_to_the_duplicate(client, dp, regist
     assert 'data-testid="duplicate"' in page and first.get_absolute_url() in page
     assert "再次登记的标题" in page
     assert IncomingDocument.objects.count() == 1
+
+
+@pytest.mark.parametrize("readers", [1, 6])
+def test_the_document_page_runs_a_fixed_number_of_queries(client, dp, register_doc,
+                                                          django_assert_num_queries, readers):
+    from tests.factories import UserFactory
+
+    doc = register_doc(handling="read")
+    people = [UserFactory(unit=dp.msk) for _ in range(readers)]
+    workflow.circulate(document=doc, acting_user=dp.clerk, readers=people)
+    for reader in people:
+        workflow.read_copy(document=doc, acting_user=reader, comment="已阅")
+    client.force_login(dp.clerk)
+    url = reverse("documents:detail", args=[doc.pk])
+    client.get(url)
+    # session, user; roles, document settings; clearance (2); the document, co-units, attachments,
+    # instructions, circulations, events (6); the read receipt (savepoint, update of my unopened
+    # copy, release); steps: unread copies, my copy to read; supervision items opened from it;
+    # header unread count and unit; session save (savepoint, update, release)
+    with django_assert_num_queries(24):
+        page = client.get(url).content.decode()
+    assert page.count('data-testid="copy"') == readers

@@ -34,12 +34,22 @@ def test_a_classified_title_stays_out_of_the_audit_trail(dp, secret):
     assert AuditEvent.objects.filter(object_id=str(secret.pk)).exists()
 
 
-def test_a_classified_document_cannot_become_a_supervision_item(dp, secret):
+def test_a_classified_document_cannot_become_a_supervision_item(dp, register_doc):
+    from supervision.models import Item
+
+    doc = register_doc(acting_user=dp.secret_clerk, secrecy="secret", secrecy_years=10,
+                       title=SECRET_TITLE, sender_number="某政办发〔2026〕98号")
+    workflow.submit_for_proposal(document=doc, acting_user=dp.secret_clerk)
+    workflow.propose(document=doc, acting_user=dp.director, proposal="拟办", leaders=[dp.leader])
+    workflow.instruct(document=doc, acting_user=dp.leader, text="请办理")
+    doc.refresh_from_db()
+    assert doc.status == "instructed"  # a status from which an unclassified one could be supervised
+    assert "supervise" not in workflow.allowed_steps(doc, dp.secret_clerk)
     with pytest.raises(WorkflowError) as exc:
-        workflow.supervise(document=secret, acting_user=dp.secret_clerk, requirement="x",
+        workflow.supervise(document=doc, acting_user=dp.secret_clerk, requirement="x",
                            lead_unit=dp.czj, responsible=dp.handler, working_days=3)
-    assert exc.value.code in ("classified", "wrong_status")
-    assert "supervise" not in workflow.allowed_steps(secret, dp.secret_clerk)
+    assert exc.value.code == "classified"
+    assert Item.objects.count() == 0
 
 
 def test_the_intake_reminder_does_not_spell_out_a_classified_title(dp, secret):

@@ -68,6 +68,10 @@ def test_unread_count_in_header_and_mark_read(client, clerk, make_user):
     assert 'data-testid="unread-count">0<' in response.content.decode()
     assert Notification.objects.filter(recipient=clerk, read_at__isnull=True).count() == 0
     assert Notification.objects.filter(recipient=other, read_at__isnull=True).count() == 1
+    from office.models import AuditEvent
+
+    event = AuditEvent.objects.get(action="notifications.mark_read")
+    assert (event.actor, event.detail) == (clerk, {"count": 3})
 
 
 def test_marking_someone_elses_notification_read_changes_nothing(client, clerk, make_user):
