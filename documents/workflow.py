@@ -32,7 +32,7 @@ from documents.models import (
     Status,
     UrgencyRule,
 )
-from office import audit, notify, numbering, roles
+from office import audit, notify, numbering, queueing, roles
 from office.models import Unit, User
 from office.workdays import WorkCalendar
 from office.workflow import WorkflowError, audited_step, require_text
@@ -568,7 +568,7 @@ def archive(*, document: IncomingDocument, acting_user) -> IncomingDocument:
           fields=["archived_at", "closed_at"])
     from documents.tasks import store_routing_slip
 
-    transaction.on_commit(lambda: store_routing_slip.delay(doc.pk))
+    queueing.enqueue_on_commit(store_routing_slip, doc.pk)  # or the slip sweep, broker down
     return doc
 
 
