@@ -12,7 +12,8 @@ def local_time(value: str) -> dt.datetime:
     """"YYYY-MM-DD HH:MM" (or with a T) in the office's time zone."""
     for fmt in ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"):
         try:
-            return timezone.make_aware(dt.datetime.strptime(value.strip(), fmt))
+            naive = dt.datetime.strptime(value.strip(), fmt)  # noqa: DTZ007 - local time, made aware below
+            return naive.replace(tzinfo=timezone.get_current_timezone())
         except ValueError:
             continue
     raise argparse.ArgumentTypeError(f"{value!r} is not a time like 2026-11-27 16:05")
