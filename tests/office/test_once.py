@@ -15,7 +15,6 @@ from office import once
 from office.models import AuditEvent, Counter, Submission
 from supervision import workflow as sv
 from supervision.models import Chase, Event, Item, ProgressReport
-from tests.documents.conftest import dp, register_doc  # noqa: F401  (document personas)
 from tests.helpers import with_token
 
 pytestmark = pytest.mark.django_db
