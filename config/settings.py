@@ -188,6 +188,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": timedelta(minutes=10),
         "options": {"expires": 9 * 60},
     },
+    "office-purge-form-tokens": {
+        "task": "office.tasks.purge_form_tokens",
+        "schedule": crontab(minute=17, hour=3),
+        "options": {"expires": 60 * 60},
+    },
 }
 
 # --- Auth, sessions, lockout -----------------------------------------------------------------

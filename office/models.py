@@ -358,3 +358,23 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_name} {self.action}"
+
+
+class Submission(models.Model):
+    """A one-time form token that has been used (see ``office.once``). The key is unique, so a
+    second request carrying the same token finds the first one's result instead of acting again."""
+
+    key = models.CharField(_("token"), max_length=64, primary_key=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), null=True,
+                             on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+    result_url = models.CharField(_("result"), max_length=300, blank=True)
+    result_message = models.CharField(_("message"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("form submission")
+        verbose_name_plural = _("form submissions")
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return self.key

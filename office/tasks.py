@@ -22,3 +22,11 @@ def resend_pending_email() -> int:
     for pk in ids:
         send_notification_email.delay(pk)
     return len(ids)
+
+
+@shared_task
+def purge_form_tokens() -> int:
+    """Daily: forget one-time form tokens that can no longer be presented (office.once)."""
+    from office import once
+
+    return once.purge()

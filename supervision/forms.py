@@ -102,6 +102,27 @@ class TextForm(forms.Form):
     text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class DisputeForm(forms.Form):
+    text = forms.CharField(label=_("Why the assignment is disputed"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReturnForm(forms.Form):
+    text = forms.CharField(label=_("Why the result is returned"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ChaseForm(forms.Form):
+    text = forms.CharField(label=_("What the chase asks for"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AcceptForm(forms.Form):
+    note = forms.CharField(label=_("Verification opinion (核实意见)"), required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class ProgressForm(forms.Form):
     text = forms.CharField(label=_("Progress"), widget=forms.Textarea(attrs={"rows": 3}))
     progress_on = forms.DateField(label=_("Date"), widget=DateInput(), required=False)

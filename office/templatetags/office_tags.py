@@ -19,3 +19,12 @@ def bs(field):
         css += " is-invalid"
     attrs = {"class": f"{widget.attrs.get('class', '')} {css}".strip()} if css else {}
     return field.as_widget(attrs=attrs)
+
+
+@register.simple_tag(takes_context=True)
+def once_field(context):
+    """The one-time token of a creating form (``office.once``): one click, one record."""
+    from office import once
+
+    request = context.get("request")
+    return once.field_html(getattr(request, "user", None))

@@ -1,2 +1,3 @@
-# The document personas, for the office tests that drive documents' steps (committed steps).
-from tests.documents.conftest import dp, register_doc  # noqa: F401
+"""Fixtures the office tests borrow from the apps."""
+
+from tests.documents.conftest import dp, register_doc  # noqa: F401  (document personas)

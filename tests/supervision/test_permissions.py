@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from supervision import workflow
 from supervision.models import Event, Item, Status
+from tests.helpers import with_token
 
 PERSONAS = ["responsible", "co_member", "head", "officer", "leader", "director", "clerk"]
 
@@ -90,7 +91,7 @@ def test_step_permission_matrix(client, people, make_item, step, persona):
     before = snapshot(item)
     user = getattr(people, persona)
     client.force_login(user)
-    response = client.post(reverse("supervision:step", args=[item.pk, step]), data)
+    response = client.post(reverse("supervision:step", args=[item.pk, step]), with_token(data, user))
     if persona in allowed:
         assert response.status_code == 302, response.content.decode()[:3000]
         assert snapshot(item) != before
@@ -106,10 +107,12 @@ def test_reassign_is_the_offices(client, people, make_item):
     data = {"reassign-lead_unit": people.lead.pk, "reassign-responsible": people.head.pk}
     client.force_login(people.head)
     before = snapshot(item)
-    assert client.post(reverse("supervision:step", args=[item.pk, "reassign"]), data).status_code == 409
+    assert client.post(reverse("supervision:step", args=[item.pk, "reassign"]),
+                       with_token(data, people.head)).status_code == 409
     assert snapshot(item) == before
     client.force_login(people.officer)
-    assert client.post(reverse("supervision:step", args=[item.pk, "reassign"]), data).status_code == 302
+    assert client.post(reverse("supervision:step", args=[item.pk, "reassign"]),
+                       with_token(data, people.officer)).status_code == 302
     assert Item.objects.get(pk=item.pk).responsible == people.head
 
 
@@ -126,9 +129,9 @@ def test_a_refused_step_keeps_what_the_user_typed(client, people, make_item):
     item = make_item()
     client.force_login(people.responsible)
     # progress before acknowledging: refused with the reason, the text stays in the form
-    response = client.post(reverse("supervision:step", args=[item.pk, "request_extension"]), {
+    response = client.post(reverse("supervision:step", args=[item.pk, "request_extension"]), with_token({
         "request_extension-new_deadline": item.deadline.isoformat(),
-        "request_extension-reason": "因省里批复未到需要延期"})
+        "request_extension-reason": "因省里批复未到需要延期"}, people.responsible))
     page = response.content.decode()
     assert response.status_code == 409
     assert "因省里批复未到需要延期" in page
