@@ -31,6 +31,7 @@ from office.models import AuditEvent, Notification, Rule, RuleAcknowledgement
 from office.text import normalize_text, same_text
 from office.workflow import WorkflowError
 from tests.factories import TEST_PASSWORD, PostFactory, UserFactory
+from tests.helpers import with_token
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 
@@ -72,8 +73,8 @@ def test_only_a_director_assigns_the_handling_of_a_document_waiting_for_proposal
 def test_the_clerk_is_refused_over_http_too_and_nothing_changes(client, dp, waiting):
     before = snapshot(waiting)
     client.force_login(dp.clerk)
-    response = client.post(reverse("documents:step", args=[waiting.pk, "assign_handling"]), {
-        "assign_handling-lead_unit": dp.czj.pk, "assign_handling-handler": dp.handler.pk})
+    response = client.post(reverse("documents:step", args=[waiting.pk, "assign_handling"]), with_token({
+        "assign_handling-lead_unit": dp.czj.pk, "assign_handling-handler": dp.handler.pk}, dp.clerk))
     assert response.status_code in (403, 409)
     assert snapshot(waiting) == before
     page = client.get(reverse("documents:detail", args=[waiting.pk])).content.decode()
@@ -128,7 +129,8 @@ def test_the_issue_example_an_unread_copy_lapses_and_the_readers_visit_records_n
     assert "归档时未阅，已关闭" in html and 'data-step="read_copy"' not in html
     assert snapshot(doc) == before and audit_rows(doc) == audits  # the visit records nothing
 
-    response = client.post(reverse("documents:step", args=[doc.pk, "read_copy"]), {"read_copy-comment": "已阅"})
+    response = client.post(reverse("documents:step", args=[doc.pk, "read_copy"]),
+                           with_token({"read_copy-comment": "已阅"}, dp.reader))
     assert response.status_code in (403, 409)
     assert snapshot(doc) == before  # the copy can never be read: the document never changes
     assert not workflow.open_copy(document=doc, acting_user=dp.reader)

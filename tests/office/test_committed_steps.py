@@ -33,6 +33,7 @@ from office.models import Notification, Rule, RuleVersion
 from office.tasks import resend_pending_email
 from supervision.models import Chase, Event
 from tests.factories import PostFactory, UserFactory
+from tests.helpers import with_token
 
 # the steps commit for real, so that what runs after the commit runs inside the request
 committed = pytest.mark.django_db(transaction=True)
@@ -187,7 +188,8 @@ def test_a_supervision_step_with_the_broker_down_succeeds_once_and_mails_after_t
     settle(queue)
     client.force_login(getattr(people, actor))
     with broker_down(), caplog.at_level(logging.WARNING, logger="office.queueing"):
-        response = client.post(reverse("supervision:step", args=[item.pk, step]), data)
+        response = client.post(reverse("supervision:step", args=[item.pk, step]),
+                               with_token(data, getattr(people, actor)))
     assert response.status_code == 302 and response["Location"] == item.get_absolute_url()
     assert success_messages(response)
     assert item.events.filter(kind=kind).count() == 1
@@ -214,11 +216,11 @@ def test_a_silent_broker_holds_a_step_for_one_timeout_and_the_next_step_not_at_a
     with silent_broker():
         started = time.monotonic()
         chase = client.post(reverse("supervision:step", args=[item.pk, "chase"]),
-                            {"chase-text": "第一次催办"})
+                            with_token({"chase-text": "第一次催办"}, people.officer))
         first = time.monotonic() - started
         started = time.monotonic()
         again = client.post(reverse("supervision:step", args=[item.pk, "chase"]),
-                            {"chase-text": "第二次催办"})
+                            with_token({"chase-text": "第二次催办"}, people.officer))
         second = time.monotonic() - started
     assert chase.status_code == again.status_code == 302
     assert Chase.objects.filter(item=item).count() == 2  # two clicks, two chases
@@ -243,18 +245,19 @@ def test_registering_submitting_and_circulating_with_the_broker_down(client, dp,
                     "sender_name": "市政府办"}
     with broker_down():
         # registration queues nothing, and succeeds like any other step
-        response = client.post(reverse("documents:new"), {
+        response = client.post(reverse("documents:new"), with_token({
             **registration, "sender_number": "某政办发〔2026〕81号", "title": "关于断网时登记的办件",
-            "handling": "action"})
+            "handling": "action"}, dp.clerk))
         assert response.status_code == 302, response.content.decode()[:2000]
         action = IncomingDocument.objects.get(title="关于断网时登记的办件")
-        client.post(reverse("documents:new"), {
+        client.post(reverse("documents:new"), with_token({
             **registration, "sender_number": "某政办发〔2026〕82号", "title": "关于断网时登记的阅件",
-            "handling": "read"})
+            "handling": "read"}, dp.clerk))
         read = IncomingDocument.objects.get(title="关于断网时登记的阅件")
-        submitted = client.post(reverse("documents:step", args=[action.pk, "submit_for_proposal"]), {})
+        submitted = client.post(reverse("documents:step", args=[action.pk, "submit_for_proposal"]),
+                                with_token({}, dp.clerk))
         circulated = client.post(reverse("documents:step", args=[read.pk, "circulate"]),
-                                 {"circulate-readers": [dp.reader.pk, dp.reader2.pk]})
+                                 with_token({"circulate-readers": [dp.reader.pk, dp.reader2.pk]}, dp.clerk))
     assert IncomingDocument.objects.count() == 2
     assert submitted.status_code == 302 and success_messages(submitted)
     assert circulated.status_code == 302 and success_messages(circulated)
@@ -276,7 +279,7 @@ def test_archiving_with_the_broker_down_leaves_the_routing_slip_to_its_sweep(
     settle(queue)
     client.force_login(dp.clerk)
     with broker_down(), caplog.at_level(logging.WARNING, logger="office.queueing"):
-        response = client.post(reverse("documents:step", args=[doc.pk, "archive"]), {})
+        response = client.post(reverse("documents:step", args=[doc.pk, "archive"]), with_token({}, dp.clerk))
     assert response.status_code == 302 and success_messages(response)
     doc.refresh_from_db()
     assert doc.status == "archived" and not doc.routing_slip
@@ -296,7 +299,8 @@ def test_archiving_with_the_broker_down_leaves_the_routing_slip_to_its_sweep(
     documents_workflow.circulate(document=other, acting_user=dp.clerk, readers=[dp.reader])
     documents_workflow.read_copy(document=other, acting_user=dp.reader)
     settle(queue)
-    assert client.post(reverse("documents:step", args=[other.pk, "archive"]), {}).status_code == 302
+    assert client.post(reverse("documents:step", args=[other.pk, "archive"]),
+                       with_token({}, dp.clerk)).status_code == 302
     queued = drain(queue)
     assert queued == [("documents.tasks.store_routing_slip", [other.pk])]
     run(queued)
