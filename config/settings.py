@@ -156,6 +156,14 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Publishing after a commit must not hang a request when Redis is down or unreachable: every
+# socket operation gives up after 2 s and a failed publish is retried once, at once (see
+# office.queueing: the work then waits for its sweep). Workers poll with BRPOP every second,
+# well inside the 2 s.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_timeout": 2, "socket_connect_timeout": 2}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2,
+                                    "interval_max": 0.2}
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "zhengban")
 CELERY_BEAT_SCHEDULE: dict = {
@@ -174,6 +182,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "office.tasks.resend_pending_email",
         "schedule": timedelta(minutes=5),
         "options": {"expires": 4 * 60},
+    },
+    "documents-routing-slip-sweep": {
+        "task": "documents.tasks.store_missing_routing_slips",
+        "schedule": timedelta(minutes=10),
+        "options": {"expires": 9 * 60},
     },
     "office-purge-form-tokens": {
         "task": "office.tasks.purge_form_tokens",

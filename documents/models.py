@@ -268,7 +268,7 @@ class Instruction(models.Model):
 
 class Circulation(models.Model):
     """One reader's copy in circulation (传阅): not sent yet, sent, opened, read; recallable
-    while unopened."""
+    while unopened; closed unread (lapsed) when the document is archived before it was read."""
 
     document = models.ForeignKey(IncomingDocument, verbose_name=_("document"),
                                  on_delete=models.CASCADE, related_name="circulations")
@@ -281,6 +281,8 @@ class Circulation(models.Model):
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     comment = models.TextField(_("comment"), blank=True)
     recalled_at = models.DateTimeField(_("recalled at"), null=True, blank=True)
+    # archiving closes the circulation: a copy not read by then lapses (see workflow.archive)
+    lapsed_at = models.DateTimeField(_("closed unread at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("circulation")
@@ -299,6 +301,8 @@ class Circulation(models.Model):
             return "recalled"
         if self.read_at:
             return "read"
+        if self.lapsed_at:
+            return "lapsed"
         if self.opened_at:
             return "opened"
         if self.sent_at:

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from documents.models import DocumentSettings, IncomingDocument, Status
 from office import notify, roles
-from office.models import OfficeSettings, User
+from office.models import Notification, OfficeSettings, User
 from office.workdays import WorkCalendar
 
 
@@ -29,6 +29,7 @@ class IntakeSweep:
     due_soon: int = 0
     at_cutoff: int = 0
     overdue: int = 0
+    sent: int = 0  # notifications stored (and e-mailed) by this run; repeats are not sent again
 
 
 def sweep(*, now: dt.datetime | None = None) -> IntakeSweep:
@@ -70,5 +71,8 @@ def sweep(*, now: dt.datetime | None = None) -> IntakeSweep:
                               "title": _("Still at the intake desk after the cutoff: %(title)s")
                               % {"title": doc.public_title}})
     with transaction.atomic():
+        keys = {s["key"] for s in specs}
+        already = Notification.objects.filter(dedup_key__in=keys).count() if keys else 0
         notify.notify_many(specs)
+    result.sent = len(keys) - already
     return result

@@ -32,7 +32,7 @@ from documents.models import (
     Status,
     UrgencyRule,
 )
-from office import audit, notify, numbering, roles
+from office import audit, notify, numbering, queueing, roles
 from office.models import Unit, User
 from office.workdays import WorkCalendar
 from office.workflow import WorkflowError, audited_step, require_text
@@ -87,6 +87,8 @@ def _current_instruction(doc: IncomingDocument) -> Instruction | None:
 
 
 def may(step: str, doc: IncomingDocument, user, *, office: bool | None = None) -> bool:
+    if doc.status == S.PROPOSING and not roles.has_role(user, roles.OFFICE_DIRECTOR):
+        return False  # waiting for 拟办: the directors' alone (the clerk assigns after 批办)
     office = is_document_office(user) if office is None else office
     if step in ("return_to_sender", "circulate", "add_readers", "submit_for_proposal", "close",
                 "archive", "recall_copy"):
@@ -102,7 +104,7 @@ def may(step: str, doc: IncomingDocument, user, *, office: bool | None = None) -
         return office or doc.handler_id == user.pk
     if step == "read_copy":
         return doc.circulations.filter(reader=user, sent_at__isnull=False, read_at__isnull=True,
-                                       recalled_at__isnull=True).exists()
+                                       recalled_at__isnull=True, lapsed_at__isnull=True).exists()
     if step == "supervise":
         return office
     return False
@@ -129,7 +131,8 @@ def allowed_steps(doc: IncomingDocument, user, *, office: bool | None = None) ->
 
 
 def _unfinished_copies(doc: IncomingDocument) -> int:
-    return doc.circulations.filter(read_at__isnull=True, recalled_at__isnull=True).count()
+    return doc.circulations.filter(read_at__isnull=True, recalled_at__isnull=True,
+                                   lapsed_at__isnull=True).count()
 
 
 # --- plumbing ----------------------------------------------------------------------------
@@ -386,11 +389,13 @@ def add_readers(*, document: IncomingDocument, acting_user, readers: Sequence[Us
 
 def open_copy(*, document: IncomingDocument, acting_user) -> bool:
     """Mark the reader's copy opened (a read receipt, when the reader opens the page).
-    Idempotent; returns True when it changed something."""
+    Idempotent; returns True when it changed something. An archived document never changes:
+    its copies are read or closed, and opening it records nothing."""
     with transaction.atomic():
         changed = Circulation.objects.filter(
             document=document, reader=acting_user, sent_at__isnull=False, opened_at__isnull=True,
-            recalled_at__isnull=True).update(opened_at=timezone.now())
+            recalled_at__isnull=True, lapsed_at__isnull=True,
+        ).exclude(document__status=S.ARCHIVED).update(opened_at=timezone.now())
         if changed:
             _event(document, DocumentEvent.Kind.OPENED, acting_user)
             audit.record("documents.open_copy", actor=acting_user, obj=document)
@@ -404,7 +409,8 @@ def read_copy(*, document: IncomingDocument, acting_user, comment: str = "") -> 
     doc = _lock(document)
     _check("read_copy", doc, acting_user)
     copy = doc.circulations.select_for_update().get(reader=acting_user, sent_at__isnull=False,
-                                                    read_at__isnull=True, recalled_at__isnull=True)
+                                                    read_at__isnull=True, recalled_at__isnull=True,
+                                                    lapsed_at__isnull=True)
     now = timezone.now()
     copy.read_at, copy.comment = now, (comment or "").strip()
     copy.opened_at = copy.opened_at or now
@@ -558,17 +564,25 @@ def close(*, document: IncomingDocument, acting_user) -> IncomingDocument:
 @step("archive")
 def archive(*, document: IncomingDocument, acting_user) -> IncomingDocument:
     """归档: read-only from then on; the routing slip is rendered and kept with it (after the
-    commit, by a Celery task)."""
+    commit, by a Celery task). A document for reading is archived once every copy is read (or
+    recalled). Archiving a closed document closes its circulation: a copy still unread lapses
+    (named in the archive event and on the routing slip) and can no longer be opened or read."""
     doc = _lock(document)
+    _check("archive", doc, acting_user)
     if doc.status == S.CIRCULATING and _unfinished_copies(doc):
         raise WorkflowError(_("Some readers have not read the document yet."), code="unread")
     doc.archived_at = timezone.now()
     doc.closed_at = doc.closed_at or doc.archived_at
-    _move(doc, acting_user, "archive", DocumentEvent.Kind.ARCHIVED,
+    unread = list(doc.circulations.select_for_update().filter(
+        read_at__isnull=True, recalled_at__isnull=True, lapsed_at__isnull=True)
+        .select_related("reader").order_by("order"))
+    Circulation.objects.filter(pk__in=[c.pk for c in unread]).update(lapsed_at=doc.archived_at)
+    _move(doc, acting_user, "archive", DocumentEvent.Kind.ARCHIVED, checked=True,
+          data={"lapsed": [str(c.reader) for c in unread]} if unread else None,
           fields=["archived_at", "closed_at"])
     from documents.tasks import store_routing_slip
 
-    transaction.on_commit(lambda: store_routing_slip.delay(doc.pk))
+    queueing.enqueue_on_commit(store_routing_slip, doc.pk)  # or the slip sweep, broker down
     return doc
 
 

@@ -16,7 +16,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from office import audit, roles, services
+from office import audit, roles, selectors, services
 from office.exports import safe_row
 from office.models import (
     AuditEvent,
@@ -24,10 +24,12 @@ from office.models import (
     OfficeSettings,
     Post,
     Rule,
+    RuleAcknowledgement,
     RuleVersion,
     Unit,
     User,
 )
+from office.text import normalize_text, same_text
 
 
 @admin.register(Unit)
@@ -142,7 +144,8 @@ class RuleForm(forms.ModelForm):
     version (``services.revise_rule``); the old ones stay readable."""
 
     version_title = forms.CharField(label=_("Title"), max_length=200)
-    version_body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 18}))
+    version_body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 18}),
+                                   strip=False)  # keeps a first paragraph's indentation
     version_from = forms.DateField(label=_("New version in force from"), required=False,
                                    help_text=_("Default: today."))
 
@@ -156,12 +159,28 @@ class RuleForm(forms.ModelForm):
         if self.latest:
             self.fields["version_title"].initial = self.latest.title
             self.fields["version_body"].initial = self.latest.body
+            bound = selectors.bound_users(self.instance)
+            acknowledged = RuleAcknowledgement.objects.filter(version=self.latest, user__in=bound).count()
+            self.rebinding = bound.count()
+            self.fields["version_body"].help_text = _(
+                "Changing the title or the text creates version %(number)d: the %(count)d people "
+                "this rule binds must acknowledge it again (%(acknowledged)d of them have "
+                "acknowledged the current version) and are notified. Line breaks and spaces at "
+                "the ends of lines are not a change.") % {
+                "number": self.latest.number + 1, "count": self.rebinding, "acknowledged": acknowledged}
+
+    def clean_version_body(self):
+        body = normalize_text(self.cleaned_data["version_body"])
+        if not body:
+            raise ValidationError(_("The text is required."), code="required")
+        return body
 
     def clean(self):
         data = super().clean()
         latest = self.latest
-        changed = latest is not None and (data.get("version_title"), data.get("version_body")) != (
-            latest.title, latest.body)
+        changed = latest is not None and not (
+            same_text(data.get("version_title"), latest.title)
+            and same_text(data.get("version_body"), latest.body))
         start = data.get("version_from") or timezone.localdate()
         if changed and start <= latest.in_force_from:
             self.add_error("version_from", _(
