@@ -17,7 +17,7 @@ from documents import forms, printing, selectors, workflow
 from documents.models import Circulation, DocumentAttachment, DocumentSettings, IncomingDocument
 from documents.workflow import WorkflowError, is_document_office
 from office import audit
-from office.http import download
+from office.http import download, serve_stored_file
 
 
 def _office(request) -> bool:
@@ -271,4 +271,4 @@ def attachment(request, pk: int):
     _get_doc(request, att.document_id, _office(request))
     audit.record("documents.download_attachment", actor=request.user, obj=att.document,
                  detail={"attachment": att.pk, "name": att.name})
-    return FileResponse(att.file.open("rb"), as_attachment=True, filename=att.name)
+    return serve_stored_file(att.file, filename=att.name, content_type=att.content_type)

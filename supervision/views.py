@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from office import audit, roles
-from office.http import download
+from office.http import download, serve_stored_file
 from office.workdays import WorkCalendar
 from supervision import forms, reports, selectors, workflow
 from supervision.models import Chase, Extension, Item, Status
@@ -262,13 +262,12 @@ def chase_pdf(request, pk: int):
 
 
 def attachment(request, pk: int):
-    """Attachments are served only through this permission check (never as public media)."""
-    from django.http import FileResponse
-
+    """Attachments are served only through this permission check (never as public media),
+    always as a download of the type detected at upload."""
     from supervision.models import Attachment
 
     att = get_object_or_404(Attachment.objects.select_related("report"), pk=pk)
     _get_item(request, att.report.item_id, is_manager(request.user))
     audit.record("supervision.download_attachment", actor=request.user, obj=att.report.item,
                  detail={"attachment": att.pk, "name": att.name})
-    return FileResponse(att.file.open("rb"), as_attachment=True, filename=att.name)
+    return serve_stored_file(att.file, filename=att.name, content_type=att.content_type)
