@@ -213,22 +213,30 @@ def _zip_kind(f) -> str:
     return "zip"
 
 
-def text_encoding(f) -> str | None:
-    """The encoding in which the whole file decodes as text (UTF-16 with a byte-order mark,
-    UTF-8, or GB18030), or None when it is not text: it does not decode, holds NUL characters,
-    or more than one control character in a thousand (binary data)."""
+def sniff_text(f) -> tuple[str, str] | None:
+    """("text", encoding) when the whole file decodes as text (UTF-16 with a byte-order mark,
+    UTF-8, or GB18030) without NUL characters and with at most one control character in a
+    thousand; ("markup", "") or ("script", "") when that text is a web page, XML or a script;
+    None when it is not text."""
     head = _head(f, 4)
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         candidates = ["utf-16"]
     else:
         candidates = ["utf-8-sig", "gb18030"]
     for encoding in candidates:
-        if _decodes_as_text(f, encoding):
-            return encoding
+        first = _decode_as_text(f, encoding)
+        if first is None:
+            continue
+        if looks_like_markup(first):
+            return "markup", ""
+        if first.startswith("#!"):
+            return "script", ""
+        return "text", encoding
     return None
 
 
-def _decodes_as_text(f, encoding: str) -> bool:
+def _decode_as_text(f, encoding: str) -> str | None:
+    """The first characters when the whole file decodes as text in ``encoding``, else None."""
     decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
     characters = controls = 0
     first = ""
@@ -238,7 +246,7 @@ def _decodes_as_text(f, encoding: str) -> bool:
             chunk = f.read(1024 * 1024)
             text = decoder.decode(chunk or b"", final=not chunk)
             if "\x00" in text:
-                return False
+                return None
             if len(first) < 1024:
                 first += text[:1024]
             characters += len(text)
@@ -246,12 +254,10 @@ def _decodes_as_text(f, encoding: str) -> bool:
             if not chunk:
                 break
     except UnicodeDecodeError:
-        return False
+        return None
     finally:
         f.seek(0)
-    if looks_like_markup(first) or first.lstrip("\ufeff").startswith("#!"):
-        return False
-    return controls * 1000 <= characters
+    return first if controls * 1000 <= characters else None
 
 
 def identify(f) -> tuple[str, str]:
@@ -278,9 +284,9 @@ def identify(f) -> tuple[str, str]:
             return _zip_kind(f), ""
         if kind:
             return kind, ""
-    encoding = text_encoding(f)
-    if encoding:
-        return "text", encoding
+    text = sniff_text(f)
+    if text is not None:
+        return text
     if candidates:
         return "other", candidates[0].name or candidates[0].extension
     return "binary", ""
