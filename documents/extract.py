@@ -266,21 +266,17 @@ def _ofd(data: bytes, sink: _Sink) -> None:
         for number, info in enumerate(sorted(pages, key=lambda i: _natural_key(i.filename))):
             if number == sink.limits.max_pages:
                 raise LimitReached(PAGES)
-            member = _open_member(archive, info, sink)
-            codes, events = [], 0
-            for _event, element in ElementTree.iterparse(member, events=("end",)):
+            events = 0
+            for _event, element in ElementTree.iterparse(_open_member(archive, info, sink), events=("end",)):
                 if element.tag == f"{OFD_NS}TextCode":
-                    codes.append(element.text or "")
+                    if sink.chars:
+                        sink.add("\n")
+                    sink.add(element.text or "")
                 elif element.tag == f"{OFD_NS}TextObject":
                     element.clear()
                 events += 1
                 if events % 1000 == 0:
                     sink.tick()
-                    if sum(map(len, codes)) > sink.limits.max_chars:
-                        break
-            if codes and sink.chars:
-                sink.add("\n")
-            sink.add("\n".join(codes))
 
 
 # --- plain text ---------------------------------------------------------------------------

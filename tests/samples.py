@@ -182,10 +182,15 @@ PATH_BLOCK = ('<ofd:PathObject ID="9" Boundary="0 0 1 1"><ofd:AbbreviatedData>M 
               '</ofd:AbbreviatedData></ofd:PathObject>\n' * 9000).encode()  # about 1 MB
 
 
-def ofd_bomb(megabytes: int, *, text: str = "", **kwargs) -> bytes:
-    """An OFD whose one page is well-formed XML of about ``megabytes`` MB: ``text`` first, then
-    text-less path objects (the 2.7 MB OFD of the issue expands to 700 MB)."""
+def ofd_bomb(megabytes: int, *, text: str = "", page_before: str = "", **kwargs) -> bytes:
+    """An OFD whose page expands to about ``megabytes`` MB of well-formed XML: ``text`` first,
+    then text-less path objects (the 2.7 MB OFD of the issue expands to 700 MB). With
+    ``page_before``, an ordinary first page with that text comes before it."""
     prefix = (OFD_PAGE_HEAD + (OFD_TEXT.format(text=text) if text else "")).encode()
     repeats = megabytes * 1024 * 1024 // len(PATH_BLOCK)
-    return zip_with_huge_member("Doc_0/Pages/Page_0/Content.xml", PATH_BLOCK, repeats, prefix=prefix,
-                                suffix=OFD_PAGE_TAIL.encode(), extra={"OFD.xml": OFD_ROOT}, **kwargs)
+    extra = {"OFD.xml": OFD_ROOT}
+    if page_before:
+        extra["Doc_0/Pages/Page_0/Content.xml"] = ofd_page(page_before)
+    name = f"Doc_0/Pages/Page_{1 if page_before else 0}/Content.xml"
+    return zip_with_huge_member(name, PATH_BLOCK, repeats, prefix=prefix, suffix=OFD_PAGE_TAIL.encode(),
+                                extra=extra, **kwargs)
