@@ -175,6 +175,9 @@ def _is_executable(head: bytes, candidates: Sequence) -> bool:
                         b"\xfe\xed\xfa\xce", b"\xfe\xed\xfa\xcf", b"\xca\xfe\xba\xbe")):
         return True
     for c in candidates:
+        # two-byte signatures (confidence 0.2) are too weak: a GBK text may begin with one
+        if getattr(c, "confidence", 1) < 0.4:
+            continue
         name = (c.name or "").lower()
         if (c.extension or "").lower() in _EXECUTABLE_EXT or any(w in name for w in _EXECUTABLE_WORDS):
             return True
