@@ -97,6 +97,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "office.uploads.UploadLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "office.middleware.AuditContextMiddleware",
     "office.middleware.IdleSessionMiddleware",
@@ -177,6 +178,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "supervision.tasks.reminder_sweep",
         "schedule": crontab(minute="*/30", hour="8-17", day_of_week="*"),
         "options": {"expires": 25 * 60},
+    },
+    "documents-extraction-sweep": {
+        "task": "documents.tasks.extraction_sweep",
+        "schedule": timedelta(minutes=10),
+        "options": {"expires": 9 * 60},
     },
     "office-resend-pending-email": {
         "task": "office.tasks.resend_pending_email",
@@ -268,6 +274,20 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "staticfiles"))
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
 FONT_DIR = BASE_DIR / "static" / "fonts"
+
+# --- Uploads (office.uploads; README "Uploaded files") ----------------------------------------
+# One submission carries at most this many files adding up to at most this many megabytes (each
+# file also has its attachment kind's own limit); a larger request is refused before it is read.
+UPLOAD_MAX_REQUEST_MB = env_int("UPLOAD_MAX_REQUEST_MB", 100, minimum=1)
+UPLOAD_MAX_REQUEST_BYTES = UPLOAD_MAX_REQUEST_MB * 1024 * 1024
+UPLOAD_MAX_FILES = env_int("UPLOAD_MAX_FILES", 20, minimum=1)
+DATA_UPLOAD_MAX_NUMBER_FILES = UPLOAD_MAX_FILES
+# Text extraction of attachments (documents.tasks.extract_attachment_text): wall-clock seconds
+# (the Celery soft/hard limits are 30/60 s more), PDF/OFD pages read, and megabytes decompressed
+# from a DOCX/OFD container.
+EXTRACT_SECONDS = env_int("EXTRACT_SECONDS", 20, minimum=1)
+EXTRACT_MAX_PAGES = env_int("EXTRACT_MAX_PAGES", 300, minimum=1)
+EXTRACT_MAX_UNZIPPED_MB = env_int("EXTRACT_MAX_UNZIPPED_MB", 64, minimum=1)
 
 # --- Email ----------------------------------------------------------------------------------
 EMAIL_URL = os.environ.get("EMAIL_URL", "consolemail://")

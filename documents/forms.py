@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from documents.models import DocumentType, Handling, ReturnReason, Secrecy, Status, Urgency
 from documents.selectors import readers_choices
+from documents.workflow import ATTACHMENTS
 from office import roles
 from office.forms import DateInput, DateTimeInput, MultipleFileField, PersonChoiceField
 from office.models import Unit, User
@@ -43,7 +44,8 @@ class RegisterForm(forms.Form):
     received_at = forms.DateTimeField(label=_("Received at"), widget=DateTimeInput(),
                                       input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
     signed_by = PersonChoiceField(label=_("Signed for by"), queryset=User.objects.none())
-    files = MultipleFileField(label=_("Attachments (not for classified documents)"))
+    files = MultipleFileField(label=_("Attachments (not for classified documents)"),
+                              policy=ATTACHMENTS)
 
     def __init__(self, *args, office_unit=None, **kwargs):
         super().__init__(*args, **kwargs)

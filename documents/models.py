@@ -229,19 +229,66 @@ def attachment_path(instance, filename: str) -> str:
 
 
 class DocumentAttachment(models.Model):
+    """A file registered with a document. ``content_type`` is the type its content was found to
+    be at upload (``office.uploads``); downloads are served as that type, as an attachment. The
+    text is extracted after registration by ``documents.tasks.extract_attachment_text``."""
+
+    class Extraction(models.TextChoices):
+        PENDING = "pending", _("Waiting for text extraction")
+        RUNNING = "running", _("Extracting the text")
+        DONE = "done", _("Text extracted")
+        TRUNCATED = "truncated", _("Text extracted in part")
+        FAILED = "failed", _("Text not extracted")
+        NONE = "none", _("No text to extract")
+
+    class Note(models.TextChoices):
+        DAMAGED = "damaged", _("the file is damaged or cannot be read")
+        ENCRYPTED = "encrypted", _("the file is protected by a password")
+        TOO_LARGE = "too_large", _("its content unpacks to more data than allowed")
+        TIME = "time", _("reading it took longer than allowed")
+        PAGES = "pages", _("it has more pages than are read for search")
+        CHARACTERS = "characters", _("its text is longer than is kept for search")
+        STOPPED = "stopped", _("the extraction was interrupted several times")
+
     document = models.ForeignKey(IncomingDocument, verbose_name=_("document"),
                                  on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(_("file"), upload_to=attachment_path)
     name = models.CharField(_("name"), max_length=200)
     size = models.PositiveIntegerField(_("size"))
+    content_type = models.CharField(_("content type"), max_length=100, blank=True, editable=False,
+                                    help_text=_("Detected from the content at upload."))
     text = models.TextField(_("extracted text"), blank=True, editable=False)
+    extraction = models.CharField(_("text extraction"), max_length=10, choices=Extraction.choices,
+                                  default=Extraction.PENDING, editable=False)
+    extraction_note = models.CharField(_("extraction note"), max_length=20, choices=Note.choices,
+                                       blank=True, editable=False)
+    extraction_started_at = models.DateTimeField(_("extraction started at"), null=True, blank=True,
+                                                 editable=False)
+    extraction_attempts = models.PositiveSmallIntegerField(_("extraction attempts"), default=0,
+                                                           editable=False)
 
     class Meta:
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
+        indexes = [models.Index(fields=["extraction"], name="doc_att_extraction_open",
+                                condition=Q(extraction__in=["pending", "running"]))]
 
     def __str__(self) -> str:
         return self.name
+
+    def extraction_remark(self) -> str:
+        """What the document page says about the text of this attachment ("" when all is well)."""
+        E = self.Extraction
+        if self.extraction in (E.PENDING, E.RUNNING):
+            return _("The text of this attachment is being extracted; full-text search will find "
+                     "it shortly.")
+        note = self.get_extraction_note_display()
+        if self.extraction == E.FAILED:
+            return _("The text of this attachment could not be extracted: %(note)s.") % {
+                "note": note or _("the file is damaged or cannot be read")}
+        if self.extraction == E.TRUNCATED:
+            return _("Only part of the text of this attachment was extracted: %(note)s.") % {"note": note}
+        return ""
 
 
 class Instruction(models.Model):

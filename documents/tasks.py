@@ -2,12 +2,20 @@ import datetime as dt
 import logging
 
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
 from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from documents import reminders
 
 logger = logging.getLogger(__name__)
+# the worker's hard limit for one extraction; past it (plus a margin) a "running" extraction is
+# taken to have died with its worker
+EXTRACT_HARD_LIMIT = settings.EXTRACT_SECONDS + 60
+EXTRACT_MAX_ATTEMPTS = 3
 
 
 @shared_task
@@ -52,3 +60,60 @@ def store_missing_routing_slips(limit: int = 50) -> int:
         except Exception:  # one bad document must not keep the others waiting
             logger.exception("routing slip of document %s could not be rendered", pk)
     return stored
+def _claimable(now: dt.datetime) -> Q:
+    stale = now - dt.timedelta(seconds=EXTRACT_HARD_LIMIT)
+    return Q(extraction="pending") | Q(extraction="running", extraction_started_at__lt=stale)
+
+
+@shared_task(soft_time_limit=settings.EXTRACT_SECONDS + 30, time_limit=EXTRACT_HARD_LIMIT)
+def extract_attachment_text(attachment_id: int) -> str:
+    """Extract the text of a registered attachment within ``documents.extract.Limits``, store it
+    with its status and note, and re-index the document for search. Returns the status.
+
+    Safe to run twice: it claims the attachment with a conditional update (only a pending one,
+    or one whose extraction died with its worker), so a finished or running extraction is left
+    alone; after three attempts that died it is marked failed. Tolerates a vanished attachment."""
+    from documents import extract, workflow
+    from documents.models import DocumentAttachment, IncomingDocument
+
+    E, Note = DocumentAttachment.Extraction, DocumentAttachment.Note
+    now = timezone.now()
+    rows = DocumentAttachment.objects.filter(_claimable(now), pk=attachment_id)
+    if not rows.filter(extraction_attempts__lt=EXTRACT_MAX_ATTEMPTS).update(
+            extraction=E.RUNNING, extraction_started_at=now,
+            extraction_attempts=F("extraction_attempts") + 1):
+        if rows.update(extraction=E.FAILED, extraction_note=Note.STOPPED):
+            return E.FAILED
+        return "skipped"
+    att = DocumentAttachment.objects.get(pk=attachment_id)
+    try:
+        with att.file.open("rb") as fh:
+            data = fh.read()  # at most the upload limit (documents.workflow.MAX_UPLOAD_BYTES)
+        result = extract.extract(att.name, data, att.content_type, extract.Limits.from_settings())
+    except SoftTimeLimitExceeded:
+        result = extract.Result("", E.FAILED, Note.TIME)
+    except OSError:  # the stored file is missing or unreadable
+        result = extract.Result("", E.FAILED, Note.DAMAGED)
+    with transaction.atomic():
+        # the document row is locked so that two attachments finishing at once index both texts
+        doc = IncomingDocument.objects.select_for_update().filter(pk=att.document_id).first()
+        if doc is None:
+            return "skipped"
+        if DocumentAttachment.objects.filter(pk=att.pk, extraction=E.RUNNING,
+                                             extraction_started_at=now).update(
+                text=result.text, extraction=result.status, extraction_note=result.note):
+            workflow.reindex(doc)
+    return result.status
+
+
+@shared_task
+def extraction_sweep() -> int:
+    """Periodic: queue again the extractions that never ran (the broker was down at
+    registration) or died with their worker. Safe to run twice: the task claims its work."""
+    from documents.models import DocumentAttachment
+
+    ids = list(DocumentAttachment.objects.filter(_claimable(timezone.now()))
+               .order_by("pk").values_list("pk", flat=True)[:500])
+    for pk in ids:
+        extract_attachment_text.delay(pk)
+    return len(ids)

@@ -34,6 +34,7 @@ from documents.models import (
 )
 from office import audit, notify, numbering, queueing, roles
 from office.models import Unit, User
+from office.uploads import UploadPolicy, check_uploads
 from office.workdays import WorkCalendar
 from office.workflow import WorkflowError, audited_step, require_text
 
@@ -63,6 +64,7 @@ SENDER_NUMBER = re.compile(r"^[\u4e00-\u9fa5A-Za-z]+〔\d{4}〕[1-9]\d*号$")
 ALLOWED_SUFFIXES = {".pdf", ".ofd", ".doc", ".docx", ".wps", ".jpg", ".jpeg", ".png", ".tif",
                     ".tiff", ".txt"}
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+ATTACHMENTS = UploadPolicy(suffixes=frozenset(ALLOWED_SUFFIXES), max_bytes=MAX_UPLOAD_BYTES)
 ADVISORY_REGISTER = 7_001  # namespace of the advisory locks taken by registration
 
 
@@ -218,14 +220,19 @@ def due_time(received_at: dt.datetime, urgency: str, cal: WorkCalendar | None = 
     return cal.same_day_due(received_at)
 
 
-def _check_upload(f) -> None:
-    from pathlib import Path
+def _attach(doc: IncomingDocument, checked) -> None:
+    """Store the checked files; their text is extracted after the commit by a task with limits
+    (``documents.tasks.extract_attachment_text``), never inside the registration."""
+    from documents.tasks import extract_attachment_text
 
-    if Path(f.name).suffix.lower() not in ALLOWED_SUFFIXES:
-        raise WorkflowError(_("“%(name)s”: only PDF, OFD, Word, WPS, text and image files are "
-                              "accepted.") % {"name": f.name}, code="invalid")
-    if f.size > MAX_UPLOAD_BYTES:
-        raise WorkflowError(_("“%(name)s” is larger than 50 MB.") % {"name": f.name}, code="invalid")
+    for c in checked:
+        extractable = extract.can_extract(c.name, c.content_type)
+        att = DocumentAttachment.objects.create(
+            document=doc, file=c.file, name=c.name, size=c.size, content_type=c.content_type,
+            extraction=DocumentAttachment.Extraction.PENDING if extractable
+            else DocumentAttachment.Extraction.NONE)
+        if extractable:
+            queueing.enqueue_on_commit(extract_attachment_text, att.pk)  # or the extraction sweep
 
 
 def reindex(doc: IncomingDocument) -> None:
@@ -282,8 +289,7 @@ def register(
                                 % {"n": SECRECY_MAX_YEARS[secrecy]}, code="invalid")
     else:
         secrecy_years = None
-    for f in files:
-        _check_upload(f)
+    checked = check_uploads(files, ATTACHMENTS)
     if sender_number:
         # two clerks (or a double click) registering the same sender's number: the second waits
         # here until the first commits, then finds it as a duplicate
@@ -307,11 +313,7 @@ def register(
         handling=handling, received_at=received_at, signed_by=signed_by, registered_by=acting_user,
         due_at=due_time(received_at, urgency),
     )
-    for f in files:
-        data = f.read()
-        f.seek(0)
-        DocumentAttachment.objects.create(document=doc, file=f, name=f.name[:200], size=f.size,
-                                          text=extract.extract_text(f.name, data))
+    _attach(doc, checked)
     reindex(doc)
     _event(doc, DocumentEvent.Kind.REGISTERED, acting_user,
            data={"due_at": doc.due_at.isoformat(), "warning": sender_number_warning(sender_number)})

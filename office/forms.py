@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 
 class PersonChoiceField(forms.ModelChoiceField):
@@ -15,17 +16,30 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class MultipleFileField(forms.FileField):
-    """Several files in one input; each is cleaned like a FileField. Apps check types/sizes."""
+    """Several files in one input; each is cleaned like a FileField, then the whole set is
+    checked against the app's ``office.uploads.UploadPolicy`` (content matches the name, sizes,
+    number of files). The workflow step checks again: the form only answers early."""
 
     widget = MultipleFileInput
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, policy=None, **kwargs):
         kwargs.setdefault("required", False)
+        self.policy = policy
         super().__init__(*args, **kwargs)
+        if policy is not None:
+            self.widget.attrs.setdefault("accept", ",".join(sorted(policy.suffixes)))
 
     def clean(self, data, initial=None):
+        from office.uploads import UploadRefused, check_uploads
+
         files = data if isinstance(data, list | tuple) else ([data] if data else [])
-        return [super(MultipleFileField, self).clean(f, initial) for f in files]
+        cleaned = [super(MultipleFileField, self).clean(f, initial) for f in files]
+        if self.policy is not None:
+            try:
+                check_uploads(cleaned, self.policy)
+            except UploadRefused as exc:
+                raise ValidationError(exc.message, code=exc.code) from None
+        return cleaned
 
 
 class DateInput(forms.DateInput):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -14,25 +13,15 @@ from office import roles
 from office.forms import DateInput, MultipleFileField, PersonChoiceField
 from office.models import Unit, User
 from supervision.models import Level, Priority, SourceKind, Status
-
-ALLOWED_SUFFIXES = {".pdf", ".ofd", ".doc", ".docx", ".wps", ".xls", ".xlsx", ".jpg", ".jpeg",
-                    ".png"}
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+from supervision.workflow import ATTACHMENTS
 
 
 class FileField(MultipleFileField):
-    """Attachments of progress reports: type and size checked here."""
+    """Attachments of progress reports: content, type and sizes checked by the workflow's rule."""
 
-    def clean(self, data, initial=None):
-        cleaned = super().clean(data, initial)
-        for f in cleaned:
-            if Path(f.name).suffix.lower() not in ALLOWED_SUFFIXES:
-                raise ValidationError(
-                    _("“%(name)s”: only PDF, OFD, Word, WPS, Excel and image files are accepted."),
-                    params={"name": f.name})
-            if f.size > MAX_UPLOAD_BYTES:
-                raise ValidationError(_("“%(name)s” is larger than 20 MB."), params={"name": f.name})
-        return cleaned
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("policy", ATTACHMENTS)
+        super().__init__(*args, **kwargs)
 
 
 def _people():

@@ -203,6 +203,8 @@ class Attachment(models.Model):
     file = models.FileField(_("file"), upload_to=attachment_path)
     name = models.CharField(_("name"), max_length=200)
     size = models.PositiveIntegerField(_("size"))
+    content_type = models.CharField(_("content type"), max_length=100, blank=True, editable=False,
+                                    help_text=_("Detected from the content at upload."))
 
     class Meta:
         verbose_name = _("attachment")

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from office import audit, notify, numbering, roles
 from office.models import Unit, User
+from office.uploads import UploadPolicy, check_uploads
 from office.workdays import WorkCalendar
 from office.workflow import WorkflowError, audited_step, require_text
 from supervision.models import (
@@ -35,6 +36,12 @@ from supervision.models import (
 )
 
 S = Status
+
+# what progress reports and results may carry
+ATTACHMENTS = UploadPolicy(
+    suffixes=frozenset({".pdf", ".ofd", ".doc", ".docx", ".wps", ".xls", ".xlsx", ".jpg", ".jpeg",
+                        ".png"}),
+    max_bytes=20 * 1024 * 1024)
 
 # step -> (statuses it may start from, status it leads to; None keeps the status)
 TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
@@ -290,8 +297,11 @@ def reassign(*, item: Item, acting_user, lead_unit: Unit, responsible: User, not
 
 
 def _attach(report: ProgressReport, files) -> None:
-    for f in files or ():
-        Attachment.objects.create(report=report, file=f, name=f.name[:200], size=f.size)
+    """Store the report's files, each checked first (``office.uploads``: content matches the
+    name, sizes, number); a refusal rolls the whole step back."""
+    for c in check_uploads(files, ATTACHMENTS):
+        Attachment.objects.create(report=report, file=c.file, name=c.name, size=c.size,
+                                  content_type=c.content_type)
 
 
 @step("report_progress")

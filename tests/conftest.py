@@ -67,3 +67,19 @@ def _reseed_after_flush(request):
 
 
 from tests.supervision.conftest import make_item, people  # noqa: E402,F401  (personas, shared)
+
+
+@pytest.fixture
+def eager_celery(settings):
+    """Celery tasks queued with ``.delay`` run at once in this process, through Celery's own
+    ``apply`` (as tests/test_tasks.py runs them). Combine with
+    ``django_capture_on_commit_callbacks(execute=True)`` for tasks queued on commit."""
+    from config.celery import app
+
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    previous = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager = app.conf.task_eager_propagates = True
+    try:
+        yield app
+    finally:
+        app.conf.task_always_eager, app.conf.task_eager_propagates = previous
