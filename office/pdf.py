@@ -11,8 +11,8 @@ Missing glyphs: after layout, every printed piece of text is checked against its
 font-family with ``office.fonts.undrawn``. A character that no font of its stack draws is
 printed as 〓 (``office.fonts.PLACEHOLDER``) and reported: emoji at WARNING (policy: documents
 print no emoji); any other character at ERROR, or ``MissingGlyphError`` is raised when
-``settings.PDF_MISSING_GLYPH`` is ``"raise"`` (the tests, and DEBUG by default). WeasyPrint's own
-warnings about fonts are reported the same way.
+``settings.PDF_MISSING_GLYPH`` is ``"raise"`` (the tests set it). WeasyPrint's own warnings
+about fonts (a @font-face that cannot be loaded, a .notdef box drawn) are reported the same way.
 
 The URL fetcher serves only files under the project's static folders: nothing is fetched from
 the network at run time.
@@ -37,10 +37,6 @@ from office.fonts import FACES
 logger = logging.getLogger(__name__)
 
 FONTCONFIG_FILE = Path(__file__).resolve().with_name("pdf-fonts.conf")
-
-# The @font-face families and their files (kept for callers of the earlier API).
-FONT_FACES = {font.family: font.filename for font in fonts.FONTS.values()}
-
 
 def font_face_css() -> str:
     rules = [f'@font-face {{ font-family: "{font.family}"; src: url("{font.path.as_uri()}"); }}'
