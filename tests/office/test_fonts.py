@@ -235,12 +235,16 @@ def test_weasyprint_font_warnings_fail_in_tests_and_are_logged_in_production(set
     assert any("ZB Broken" in r.getMessage() for r in caplog.records if r.name == "office.pdf")
 
 
-def test_pdf_templates_name_faces_through_their_stacks_only():
+def test_pdf_templates_and_css_name_faces_through_their_stacks_only():
     """A template that writes font-family: "ZB Hei" would lose the fallback: use var(--zb-hei)."""
+    base = Path(settings.BASE_DIR)
+    sources = [*base.glob("*/templates/**/pdf/*.html"), *base.glob("templates/**/pdf/*.html"),
+               *(p for app in ("office", "documents", "supervision", "meetings") for p in (base / app).glob("*.py")
+                 if p.name not in {"pdf.py", "fonts.py"})]  # office.pdf and office.fonts define the stacks
     declarations = []
-    for path in Path(settings.BASE_DIR).glob("*/templates/**/pdf/*.html"):
-        declarations += re.findall(r"font-family:\s*([^;}]+)", path.read_text(encoding="utf-8"))
-    assert declarations
+    for path in sources:
+        declarations += re.findall(r"font-family:\s*([^;}\"]+)", path.read_text(encoding="utf-8"))
+    assert len(declarations) >= 5
     assert [d for d in declarations if not re.fullmatch(r"var\(--zb-(fangsong|song|hei|kai)\)\s*", d)] == []
 
 
