@@ -253,3 +253,17 @@ def test_unicode_normalisation_is_not_applied_to_the_printed_text():
     assert unicodedata.normalize("NFC", "\uf92c") == "\u90ce"
     assert fonts.replace_undrawn("\uf92c𠮷", {"𠮷"}) == "\uf92c〓"
     assert font_for("\uf92c", "fangsong") is not None
+
+
+def test_the_font_configuration_is_kept_per_thread_and_leaves_the_environment_as_it_was(monkeypatch):
+    import os
+    import threading
+
+    monkeypatch.setenv("FONTCONFIG_FILE", "/etc/fonts/fonts.conf")
+    seen = []
+    thread = threading.Thread(target=lambda: seen.extend([pdf._font_configuration(), pdf._font_configuration()]))
+    thread.start()
+    thread.join()
+    assert seen[0] is seen[1]  # WeasyPrint copies the @font-face files once per thread, not per PDF
+    assert seen[0] is not pdf._font_configuration()
+    assert os.environ["FONTCONFIG_FILE"] == "/etc/fonts/fonts.conf"  # a browser started later keeps the host's
