@@ -274,6 +274,11 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "staticfiles"))
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
 FONT_DIR = BASE_DIR / "static" / "fonts"
+# A PDF that would print a character no bundled font of its face draws prints 〓 there and logs an
+# error ("log"), or raises office.pdf.MissingGlyphError ("raise": the tests use it).
+PDF_MISSING_GLYPH = os.environ.get("PDF_MISSING_GLYPH", "log").strip().lower()
+if PDF_MISSING_GLYPH not in {"log", "raise"}:
+    raise ImproperlyConfigured(f"PDF_MISSING_GLYPH={PDF_MISSING_GLYPH!r} must be log or raise.")
 
 # --- Uploads (office.uploads; README "Uploaded files") ----------------------------------------
 # One submission carries at most this many files adding up to at most this many megabytes (each

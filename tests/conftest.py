@@ -35,6 +35,12 @@ def demo_office(db, settings):
 
 
 @pytest.fixture(autouse=True)
+def _pdf_missing_glyph_fails(settings):
+    """A PDF that would print a character no bundled font draws fails the test (office.pdf)."""
+    settings.PDF_MISSING_GLYPH = "raise"
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
