@@ -306,6 +306,10 @@ class Notification(models.Model):
     send_email = models.BooleanField(_("send e-mail"), default=True)
     email_claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
     email_sent_at = models.DateTimeField(_("e-mail sent at"), null=True, blank=True)
+    # one optional file sent with the e-mail (a meeting's .ics invitation ...); see office.notify
+    attachment_name = models.CharField(_("attachment"), max_length=100, blank=True)
+    attachment_type = models.CharField(_("attachment type"), max_length=100, blank=True)
+    attachment_data = models.BinaryField(_("attachment data"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("notification")

@@ -6,15 +6,22 @@ down the e-mail stays unsent and ``office.tasks.resend_pending_email`` sends it 
 ``notify`` is the one entry point. Its ``key`` is unique across all notifications: calling it
 again with the same key stores nothing and sends nothing, so a sweep that runs twice, or a
 worker that dies half way and is retried, never notifies twice.
+
+A notification may carry one file for its e-mail (``attachment=Attachment(name, content_type,
+data)``): a meeting's .ics invitation, update or cancellation. It is stored with the
+notification, so the e-mail that goes out later (by the task, or by the sweep after a dead
+worker or a broker outage) carries exactly the file of the moment it was notified; the inbox
+shows the notification without it.
 """
 
 from __future__ import annotations
 
 import uuid
 from datetime import timedelta
+from typing import NamedTuple
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -23,6 +30,22 @@ from office import queueing
 from office.models import Notification
 
 EMAIL_CLAIM_TIMEOUT = timedelta(minutes=10)
+
+
+class Attachment(NamedTuple):
+    """A file sent with a notification's e-mail, e.g. ("invite.ics", "text/calendar;
+    method=REQUEST; charset=utf-8", b"BEGIN:VCALENDAR...")."""
+
+    name: str
+    content_type: str
+    data: bytes
+
+
+def _attachment_fields(attachment: Attachment | None) -> dict:
+    if attachment is None:
+        return {}
+    return {"attachment_name": attachment.name[:100], "attachment_type": attachment.content_type[:100],
+            "attachment_data": bytes(attachment.data)}
 
 
 def notify(
@@ -34,6 +57,7 @@ def notify(
     url: str = "",
     kind: str = "info",
     email: bool = True,
+    attachment: Attachment | None = None,
 ) -> Notification | None:
     """Store a notification for ``recipient`` unless one with ``key`` exists; queue its e-mail
     on commit. Returns the new notification, or None when the key was already used.
@@ -45,6 +69,7 @@ def notify(
             notification = Notification.objects.create(
                 recipient=recipient, dedup_key=key[:200], kind=kind, title=str(title)[:200],
                 body=str(body), url=url, send_email=email and bool(recipient.email),
+                **_attachment_fields(attachment),
             )
     except IntegrityError:
         return None
@@ -57,7 +82,8 @@ def notify(
 
 def notify_many(specs: list[dict]) -> dict[str, int]:
     """Store many notifications at once; each spec has ``recipient_id``, ``key``, ``title`` and
-    optionally ``body``, ``url``, ``kind``, ``email`` (bool). Keys already used are skipped.
+    optionally ``body``, ``url``, ``kind``, ``email`` (bool), ``attachment`` (an ``Attachment``).
+    Keys already used are skipped.
     Returns {key: notification id} for every key (new or existing). E-mails of the new ones are
     queued after the commit, in batches. Call inside a transaction."""
     if not specs:
@@ -70,7 +96,8 @@ def notify_many(specs: list[dict]) -> dict[str, int]:
         [Notification(recipient_id=s["recipient_id"], dedup_key=s["key"][:200],
                       kind=s.get("kind", "info"), title=str(s["title"])[:200],
                       body=str(s.get("body", "")), url=s.get("url", ""),
-                      send_email=s.get("email", True) and bool(emails.get(s["recipient_id"])))
+                      send_email=s.get("email", True) and bool(emails.get(s["recipient_id"])),
+                      **_attachment_fields(s.get("attachment")))
          for s in specs],
         ignore_conflicts=True, batch_size=1000,
     )
@@ -102,9 +129,13 @@ def deliver_email(notification_id: int) -> bool:
     body = notification.body
     if notification.url:
         body = f"{body}\n\n{settings.SITE_URL}{notification.url}"
+    message = EmailMessage(notification.title, body, settings.DEFAULT_FROM_EMAIL,
+                           [notification.recipient.email])
+    if notification.attachment_name and notification.attachment_data is not None:
+        message.attach(notification.attachment_name, bytes(notification.attachment_data),
+                       notification.attachment_type or "application/octet-stream")
     try:
-        send_mail(notification.title, body, settings.DEFAULT_FROM_EMAIL,
-                  [notification.recipient.email], fail_silently=False)
+        message.send(fail_silently=False)
     except Exception:
         # release the claim, so the task's retry (or the sweep) can send it
         Notification.objects.filter(pk=notification_id, email_sent_at__isnull=True).update(
