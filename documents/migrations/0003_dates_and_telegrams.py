@@ -53,7 +53,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('documents', '0002_seed_types_and_limits'),
-        ('office', '0005_calendar_years'),
+        ('office', '0006_calendar_years'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -38,7 +38,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('contenttypes', '0002_remove_content_type_name'),
-        ('office', '0005_calendar_years'),
+        ('office', '0006_calendar_years'),
         ('supervision', '0002_default_reminder_rules'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -17,7 +17,7 @@ def seed(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('office', '0004_counter'),
+        ('office', '0005_submission_tokens'),
     ]
 
     operations = [
