@@ -59,6 +59,9 @@ def problem(value: dt.date | dt.datetime | None, bound: Bound, *,
     absent: whether a value is required is the caller's business)."""
     if value is None:
         return ""
+    if not EARLIEST.year <= value.year <= LATEST.year:
+        # far outside: say so before any time-zone arithmetic (year 1 or 9999 would overflow it)
+        return _far_outside(value, bound)
     now = now or timezone.now()
     today = timezone.localdate(now)
     if bound == Bound.RECEIVED:
@@ -92,6 +95,24 @@ def problem(value: dt.date | dt.datetime | None, bound: Bound, *,
     if not EARLIEST <= day <= LATEST:
         return _("Choose a date between 2000 and 2099.")
     return ""
+
+
+def _far_outside(value, bound: Bound) -> str:
+    early = value.year < EARLIEST.year
+    if bound == Bound.RECEIVED:
+        return (_("The time received cannot be more than a year ago (before %(date)s).") % {
+            "date": timezone.localtime(timezone.now() - LOOKBACK).strftime("%Y-%m-%d %H:%M")}
+            if early else _("The time received cannot be in the future."))
+    if bound == Bound.DEADLINE:
+        latest = min(years_after(timezone.localdate(), DEADLINE_YEARS), LATEST)
+        return (_("The deadline cannot be in the past.") if early else
+                _("A deadline cannot be more than five years ahead (after %(date)s).") % {
+                    "date": latest.isoformat()})
+    if bound == Bound.PAST_DATE:
+        return (_("The date cannot be more than a year ago (before %(date)s).") % {
+            "date": (timezone.localdate() - LOOKBACK).isoformat()}
+            if early else _("Progress cannot be reported for a future date."))
+    return _("Choose a date between 2000 and 2099.")
 
 
 def clean(value, bound: Bound, *, prefix: str = "") -> None:

@@ -38,10 +38,11 @@ def repair(apps, schema_editor):
         cursor.execute("UPDATE documents_incomingdocument SET is_telegram = true "
                        "WHERE NOT is_telegram AND urgency IN ('pingji', 'teti')")
         received = OUT_OF_RANGE.format(col="received_at")
-        _events(cursor, received, "received_at", "received_at", "registered_at")
+        local = f"AT TIME ZONE '{settings.TIME_ZONE}'"
+        _events(cursor, received, "received_at", f"received_at {local}", f"registered_at {local}")
         cursor.execute(f"UPDATE documents_incomingdocument SET received_at = registered_at WHERE {received}")
         due = OUT_OF_RANGE.format(col="due_at")
-        _events(cursor, due, "due_at", "due_at", "received_at")
+        _events(cursor, due, "due_at", f"due_at {local}", f"received_at {local}")
         cursor.execute(f"UPDATE documents_incomingdocument SET due_at = received_at WHERE {due}")
         deadline = "handling_deadline NOT BETWEEN '2000-01-01' AND '2099-12-31'"
         clamped = "LEAST(GREATEST(handling_deadline, '2000-01-01'::date), '2099-12-31'::date)"

@@ -29,6 +29,7 @@ def at(y, m, d, hh, mm=0):
     (at(2026, 3, 2, 17), "teji", at(2026, 3, 2, 18)),          # 特急 60 clock minutes (duty room)
     (at(2026, 3, 6, 17), "jiaji", at(2026, 3, 9, 10)),         # 加急 120 across the weekend
     (at(2026, 2, 13, 17), "pingji", at(2026, 2, 14, 12, 0)),   # 平急 240 onto the make-up Saturday
+    (at(2026, 9, 30, 17, 40), "teji", at(2026, 9, 30, 18, 40)),  # 特急 on the eve of National Day
     (at(2026, 10, 1, 9), "teji", at(2026, 10, 1, 10)),         # 特急 on a holiday: round the clock
     (at(2026, 10, 1, 9), "jiaji", at(2026, 10, 8, 10, 30)),    # 加急 on a holiday: office time
 ])
