@@ -212,7 +212,8 @@ class CalendarDay(models.Model):
         ordering = ["date"]
         constraints = [
             models.CheckConstraint(condition=Q(date__gte=dt.date(2000, 1, 1), date__lte=dt.date(2099, 12, 31)),
-                                   name="calendar_day_supported_range"),
+                                   name="calendar_day_supported_range",
+                                   violation_error_message=_("Choose a date between 2000 and 2099.")),
         ]
 
     def __str__(self) -> str:
@@ -245,7 +246,8 @@ class CalendarYear(models.Model):
         ordering = ["-year"]
         constraints = [
             models.CheckConstraint(condition=Q(year__gte=2000, year__lte=2099),
-                                   name="calendar_year_supported_range"),
+                                   name="calendar_year_supported_range",
+                                   violation_error_message=_("Choose a year between 2000 and 2099.")),
         ]
 
     def __str__(self) -> str:

@@ -38,7 +38,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='calendarday',
-            constraint=models.CheckConstraint(condition=models.Q(('date__gte', datetime.date(2000, 1, 1)), ('date__lte', datetime.date(2099, 12, 31))), name='calendar_day_supported_range'),
+            constraint=models.CheckConstraint(condition=models.Q(('date__gte', datetime.date(2000, 1, 1)), ('date__lte', datetime.date(2099, 12, 31))), name='calendar_day_supported_range', violation_error_message='Choose a date between 2000 and 2099.'),
         ),
         migrations.AddField(
             model_name='calendaryear',
@@ -47,7 +47,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='calendaryear',
-            constraint=models.CheckConstraint(condition=models.Q(('year__gte', 2000), ('year__lte', 2099)), name='calendar_year_supported_range'),
+            constraint=models.CheckConstraint(condition=models.Q(('year__gte', 2000), ('year__lte', 2099)), name='calendar_year_supported_range', violation_error_message='Choose a year between 2000 and 2099.'),
         ),
         migrations.RunPython(seed, migrations.RunPython.noop),
     ]

@@ -482,6 +482,16 @@ def test_a_year_the_package_lacks_is_entered_by_hand(client, make_user):
     assert WorkCalendar.load().covers(D(2027, 6, 1))
 
 
+def test_a_calendar_day_out_of_range_is_a_message_in_admin_not_a_500(client, make_user):
+    admin = make_user(roles.SYSTEM_ADMIN, username="sysadm", is_staff=True)
+    client.force_login(admin)
+    response = client.post(reverse("admin:office_calendarday_add"),
+                           {"date": "9999-12-31", "kind": "holiday", "name": "误录"})
+    assert response.status_code == 200
+    assert "请选择 2000 年至 2099 年之间的日期。" in response.content.decode()
+    assert not CalendarDay.objects.filter(name="误录").exists()
+
+
 def test_a_year_is_loaded_once_and_only_within_the_supported_range(db):
     from django.core.exceptions import ValidationError
 
