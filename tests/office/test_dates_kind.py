@@ -710,7 +710,7 @@ def test_lists_filters_and_reports_survive_absurd_dates(client, people, make_ite
 def test_the_upgrade_repairs_documents_accepted_before(dp, register_doc):
     import importlib
 
-    migration = importlib.import_module("documents.migrations.0003_dates_and_telegrams")
+    migration = importlib.import_module("documents.migrations.0005_dates_and_telegrams")
     doc = register_doc(sender_number="R〔2026〕1号")
     telegram = register_doc(sender_number="R〔2026〕2号", is_telegram=True, urgency="pingji")
     with connection.cursor() as cursor:
@@ -735,7 +735,7 @@ def test_the_upgrade_repairs_documents_accepted_before(dp, register_doc):
 def test_the_upgrade_clamps_item_dates_accepted_before(people, make_item):
     import importlib
 
-    migration = importlib.import_module("supervision.migrations.0003_date_bounds")
+    migration = importlib.import_module("supervision.migrations.0004_date_bounds")
     item = make_item()
     with connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")

@@ -53,7 +53,7 @@ def repair(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('documents', '0002_seed_types_and_limits'),
+        ('documents', '0004_attachment_type_and_extraction'),
         ('office', '0006_calendar_years'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -39,7 +39,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('contenttypes', '0002_remove_content_type_name'),
         ('office', '0006_calendar_years'),
-        ('supervision', '0002_default_reminder_rules'),
+        ('supervision', '0003_attachment_type'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
