@@ -680,7 +680,7 @@ def test_a_handling_deadline_of_9999_is_refused(dp, register_doc):
     doc = register_doc()
     docflow.submit_for_proposal(document=doc, acting_user=dp.clerk)
     with pytest.raises(WorkflowError, match="期限不能超过五年"):
-        docflow.assign_handling(document=doc, acting_user=dp.clerk, lead_unit=dp.czj,
+        docflow.assign_handling(document=doc, acting_user=dp.director, lead_unit=dp.czj,
                                 handler=dp.handler, deadline=D(9999, 12, 31))
     doc.refresh_from_db()
     assert (doc.status, doc.handling_deadline) == ("proposing", None)
