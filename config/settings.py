@@ -168,9 +168,11 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "inte
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "zhengban")
 CELERY_BEAT_SCHEDULE: dict = {
+    # round the clock: 特提/特急 count clock time (the duty room); the sweep itself leaves
+    # documents on office time alone outside working days
     "documents-intake-sweep": {
         "task": "documents.tasks.intake_sweep",
-        "schedule": crontab(minute="*/5", hour="8-18"),
+        "schedule": crontab(minute="*/5"),
         "options": {"expires": 4 * 60},
     },
     # reminders go out in office hours; the sweep is idempotent, so every half hour is harmless
@@ -183,6 +185,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "documents.tasks.extraction_sweep",
         "schedule": timedelta(minutes=10),
         "options": {"expires": 9 * 60},
+    },
+    "office-calendar-coverage-notice": {
+        "task": "office.tasks.calendar_coverage_notice",
+        "schedule": crontab(minute=0, hour=9),
+        "options": {"expires": 60 * 60},
     },
     "office-resend-pending-email": {
         "task": "office.tasks.resend_pending_email",

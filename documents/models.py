@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from office.dates import EARLIEST, EARLIEST_MOMENT, LATEST, LATEST_MOMENT
 from office.models import SingletonSettings, TimelineEvent, Unit
 
 
@@ -41,14 +42,21 @@ class Urgency(models.TextChoices):
 
 
 DOCUMENT_URGENCIES = {Urgency.NONE, Urgency.JIAJI, Urgency.TEJI}
-TELEGRAM_URGENCIES = {Urgency.NONE, Urgency.PINGJI, Urgency.JIAJI, Urgency.TEJI, Urgency.TETI}
+# 电信公文随到随办: a telegram always carries one of the four telegram urgencies
+TELEGRAM_URGENCIES = {Urgency.PINGJI, Urgency.JIAJI, Urgency.TEJI, Urgency.TETI}
 
 
 class UrgencyRule(models.Model):
-    """Working minutes to clear an urgent document, by urgency (edited in admin)."""
+    """Minutes to clear an urgent document, by urgency (edited in admin): office minutes
+    (working days, office hours), or clock minutes round the clock for the urgencies the duty
+    room (值班室) handles on holidays and at night (特提 and 特急 by default)."""
 
     urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices, unique=True)
     minutes = models.PositiveIntegerField(_("working minutes to clear"))
+    round_the_clock = models.BooleanField(
+        _("round the clock"), default=False,
+        help_text=_("Count clock minutes at any hour, on days off too (the duty room handles it); "
+                    "otherwise only office hours on working days count."))
 
     class Meta:
         verbose_name = _("urgency time limit")
@@ -145,6 +153,10 @@ class IncomingDocument(models.Model):
                                       on_delete=models.PROTECT, related_name="+")
     registered_at = models.DateTimeField(_("registered at"), default=timezone.now)
     due_at = models.DateTimeField(_("due to be cleared"))
+    due_provisional = models.BooleanField(
+        _("due time provisional"), default=False,
+        help_text=_("Computed across a year the working-day calendar does not cover yet; "
+                    "recomputed when the year is loaded."))
     cleared_at = models.DateTimeField(_("cleared at"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices,
                               default=Status.REGISTERED)
@@ -166,6 +178,8 @@ class IncomingDocument(models.Model):
     handler = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("handler"), null=True,
                                 blank=True, on_delete=models.PROTECT, related_name="handled_documents")
     handling_deadline = models.DateField(_("handling deadline"), null=True, blank=True)
+    handling_deadline_provisional = models.BooleanField(_("handling deadline provisional"),
+                                                        default=False)
     result = models.TextField(_("result"), blank=True)
     reply = models.TextField(_("reply to the sender"), blank=True)
     replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
@@ -184,6 +198,18 @@ class IncomingDocument(models.Model):
             models.CheckConstraint(
                 condition=Q(secrecy="") | Q(secrecy_years__isnull=False),
                 name="incoming_classified_has_period"),
+            models.CheckConstraint(
+                condition=Q(is_telegram=True, urgency__in=sorted(TELEGRAM_URGENCIES))
+                | Q(is_telegram=False, urgency__in=sorted(DOCUMENT_URGENCIES)),
+                name="incoming_urgency_fits_kind"),
+            models.CheckConstraint(
+                condition=Q(received_at__gte=EARLIEST_MOMENT, received_at__lt=LATEST_MOMENT,
+                            due_at__gte=EARLIEST_MOMENT, due_at__lt=LATEST_MOMENT),
+                name="incoming_times_supported_range"),
+            models.CheckConstraint(
+                condition=Q(handling_deadline__isnull=True)
+                | Q(handling_deadline__gte=EARLIEST, handling_deadline__lte=LATEST),
+                name="incoming_handling_deadline_supported_range"),
         ]
         indexes = [
             models.Index(fields=["received_at"], name="incoming_received"),
@@ -377,6 +403,7 @@ class DocumentEvent(TimelineEvent):
         ARCHIVED = "archived", _("Archived")
         SUPERVISED = "supervised", _("Supervision item opened")
         REMINDER = "reminder", _("Reminder sent")
+        RECALCULATED = "recalculated", _("Dates recalculated")
 
     document = models.ForeignKey(IncomingDocument, verbose_name=_("document"),
                                  on_delete=models.CASCADE, related_name="events")

@@ -22,7 +22,7 @@ EXTRACT_MAX_ATTEMPTS = 3
 def intake_sweep() -> dict:
     """Periodic: remind about documents still at the intake desk. Safe to run twice."""
     r = reminders.sweep()
-    return {"due_soon": r.due_soon, "at_cutoff": r.at_cutoff, "overdue": r.overdue}
+    return {"due_soon": r.due_soon, "at_cutoff": r.at_cutoff, "overdue": r.overdue, "held": r.held}
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=30, max_retries=3)

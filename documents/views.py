@@ -119,8 +119,12 @@ def register_new(request):
 
 
 def _registered_message(doc: IncomingDocument) -> str:
-    return _("Registered as %(number)s, due %(due)s.") % {
+    message = _("Registered as %(number)s, due %(due)s.") % {
         "number": doc.number, "due": timezone.localtime(doc.due_at).strftime("%m-%d %H:%M")}
+    if doc.due_provisional:
+        message += " " + _("The due time is provisional: the working-day calendar of %(year)d is "
+                           "not loaded yet.") % {"year": timezone.localtime(doc.due_at).year}
+    return message
 
 
 def _get_doc(request, pk: int, office: bool | None = None) -> IncomingDocument:

@@ -54,3 +54,53 @@ class DateTimeInput(forms.DateTimeInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class DeadlineInput(DateInput):
+    """A date input for deadlines that tells the user, as soon as a date is picked, the date
+    that applies (a deadline on a day off ends on the next working day) and whether the year's
+    calendar is loaded. Without JavaScript the form still works; the pages show the applied
+    date after saving."""
+
+    template_name = "office/widgets/deadline_input.html"
+
+    def get_context(self, name, value, attrs):
+        from django.urls import reverse
+
+        attrs = {**(attrs or {}), "hx-get": reverse("office:deadline_hint"),
+                 "hx-trigger": "change", "hx-target": "next .zb-deadline-hint",
+                 "hx-swap": "innerHTML"}
+        return super().get_context(name, value, attrs)
+
+
+class BoundedDateField(forms.DateField):
+    """A date checked against one of ``office.dates``' bounds, with its message."""
+
+    def __init__(self, *args, bound, **kwargs):
+        from office.dates import Bound
+
+        self.bound = bound
+        if "widget" not in kwargs:
+            kwargs["widget"] = DeadlineInput() if bound == Bound.DEADLINE else DateInput()
+        super().__init__(*args, **kwargs)
+
+    def validate(self, value):
+        from office import dates
+
+        super().validate(value)
+        dates.clean(value, self.bound)
+
+
+class BoundedDateTimeField(forms.DateTimeField):
+    """A date and time checked against one of ``office.dates``' bounds, with its message."""
+
+    def __init__(self, *args, bound, **kwargs):
+        self.bound = bound
+        kwargs.setdefault("widget", DateTimeInput())
+        super().__init__(*args, **kwargs)
+
+    def validate(self, value):
+        from office import dates
+
+        super().validate(value)
+        dates.clean(value, self.bound)

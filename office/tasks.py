@@ -30,3 +30,12 @@ def purge_form_tokens() -> int:
     from office import once
 
     return once.purge()
+
+
+@shared_task
+def calendar_coverage_notice() -> int:
+    """Daily: tell the system administrators about a year missing from the working-day
+    calendar (from 1 November of the year before). Deduplicated: safe to run twice."""
+    from office.calendar_years import notify_missing
+
+    return notify_missing()

@@ -47,8 +47,10 @@ def _fast_password_hashing(settings):
 
 SEED_MIGRATIONS = [
     ("office.migrations.0003_calendar_2026", "seed"),
+    ("office.migrations.0006_calendar_years", "seed"),
     ("supervision.migrations.0002_default_reminder_rules", "seed"),
     ("documents.migrations.0002_seed_types_and_limits", "seed"),
+    ("documents.migrations.0005_dates_and_telegrams", "seed"),
 ]
 
 
