@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('office', '0005_submission_tokens'),
+        ('office', '0006_calendar_years'),
     ]
 
     operations = [
