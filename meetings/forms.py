@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -12,7 +10,8 @@ from meetings.models import Attendee, ChecklistItem, Conveyance, Decision, Mater
 from meetings.models import Status as MeetingStatus
 from meetings.workflow import ATTACHMENTS
 from office import roles
-from office.forms import DateInput, DateTimeInput, MultipleFileField, PersonChoiceField
+from office.dates import Bound
+from office.forms import BoundedDateField, DateInput, DateTimeInput, MultipleFileField, PersonChoiceField
 from office.models import Unit, User
 
 
@@ -222,7 +221,7 @@ class DecisionForm(forms.Form):
     text = forms.CharField(label=_("Decision"), widget=forms.Textarea(attrs={"rows": 3}))
     unit = forms.ModelChoiceField(label=_("Responsible unit"), queryset=_units())
     responsible = PersonChoiceField(label=_("Responsible person"), queryset=_people())
-    deadline = forms.DateField(label=_("Deadline"), widget=DateInput())
+    deadline = BoundedDateField(label=_("Deadline"), bound=Bound.DEADLINE)
 
     def __init__(self, *args, meeting: Meeting, **kwargs):
         super().__init__(*args, **kwargs)
@@ -233,9 +232,6 @@ class DecisionForm(forms.Form):
         unit, person = data.get("unit"), data.get("responsible")
         if unit and person and person.unit_id != unit.pk:
             self.add_error("responsible", _("The responsible person must belong to the responsible unit."))
-        deadline = data.get("deadline")
-        if deadline and deadline < timezone.localdate():
-            self.add_error("deadline", _("The deadline cannot be in the past."))
         return data
 
 
@@ -322,16 +318,12 @@ class WithdrawForm(forms.Form):
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(label=_("From"), widget=DateInput(), required=False)
-    end = forms.DateField(label=_("To"), widget=DateInput(), required=False)
+    start = BoundedDateField(label=_("From"), bound=Bound.SUPPORTED, required=False)
+    end = BoundedDateField(label=_("To"), bound=Bound.SUPPORTED, required=False)
 
     def clean(self):
         data = super().clean()
         start, end = data.get("start"), data.get("end")
-        for name in ("start", "end"):
-            value = data.get(name)
-            if value and not dt.date(2000, 1, 1) <= value <= dt.date(2099, 12, 31):
-                self.add_error(name, _("Choose a date between 2000 and 2099."))
         if start and end and end < start:
             self.add_error("end", _("The period must end after it starts."))
         if start and end and (end - start).days > 366:
@@ -341,14 +333,8 @@ class PeriodForm(forms.Form):
 
 class CalendarForm(forms.Form):
     view = forms.ChoiceField(choices=[("month", _("Month")), ("week", _("Week"))], required=False)
-    date = forms.DateField(required=False, widget=DateInput())
+    date = BoundedDateField(bound=Bound.SUPPORTED, required=False)
     scope = forms.ChoiceField(choices=[("mine", _("Mine")), ("all", _("All"))], required=False)
-
-    def clean_date(self):
-        value = self.cleaned_data.get("date")
-        if value and not dt.date(2000, 1, 1) <= value <= dt.date(2099, 12, 31):
-            raise forms.ValidationError(_("Choose a date between 2000 and 2099."))
-        return value
 
 
 class ListFilterForm(forms.Form):

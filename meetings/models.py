@@ -558,7 +558,25 @@ class Event(TimelineEvent):
     meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE,
                                 related_name="events")
     kind = models.CharField(_("kind"), max_length=30)
-    label = models.CharField(_("step"), max_length=60, blank=True)
+
+    LABELS = {
+        "create": _("Planned"), "move": _("Moved"), "cancel": _("Cancelled"),
+        "add_attendees": _("People invited"), "remove_attendee": _("Person removed"),
+        "submit_topic": _("Topic submitted"), "withdraw_topic": _("Topic withdrawn"),
+        "allow_late_topic": _("Late topic allowed"), "screen_topic": _("Topic screened"),
+        "order_agenda": _("Agenda ordered"), "submit_for_approval": _("Sent for approval"),
+        "approve": _("Approved"), "return_for_revision": _("Returned for revision"),
+        "send_notice": _("Notice sent"), "answer": _("Answered"), "decide_leave": _("Leave decided"),
+        "upload_materials": _("Materials added"), "check": _("Checklist updated"),
+        "mark_ready": _("Marked ready"), "sign_in": _("Signed in"), "mark_present": _("Marked present"),
+        "record_minutes": _("Minutes recorded"), "add_decision": _("Decision recorded"),
+        "conclude": _("Meeting concluded"), "draft_summary": _("Summary drafted"),
+        "edit_summary": _("Summary edited"), "submit_summary": _("Summary sent for review"),
+        "review_summary": _("Summary reviewed"), "sign_summary": _("Summary signed off"),
+        "supervise_decision": _("Decision supervised"), "open_items": _("Supervision items opened"),
+        "record_conveyance": _("Conveyance recorded"), "add_feedback": _("Feedback"),
+        "mark_returned": _("Materials returned"), "reminder": _("Reminder sent"),
+    }
 
     class Meta(TimelineEvent.Meta):
         verbose_name = _("meeting event")
@@ -567,6 +585,10 @@ class Event(TimelineEvent):
 
     def __str__(self) -> str:
         return f"{self.meeting_id} {self.kind}"
+
+    @property
+    def kind_label(self) -> str:
+        return str(self.LABELS.get(self.kind, self.kind))
 
 
 class MeetingReminder(models.Model):

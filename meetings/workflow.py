@@ -56,7 +56,7 @@ from meetings.models import (
     Summary,
     Topic,
 )
-from office import audit, notify, numbering
+from office import audit, dates, notify, numbering
 from office.models import Unit, User
 from office.uploads import UploadPolicy, check_uploads
 from office.workdays import WorkCalendar
@@ -131,13 +131,13 @@ def _check(step_name: str, meeting: Meeting, user, viewer: permissions.Viewer | 
 
 
 def _event(meeting: Meeting, kind: str, user, *, from_status: str = "", to_status: str = "",
-           note: str = "", data: dict | None = None, label: str = "") -> Event:
+           note: str = "", data: dict | None = None) -> Event:
     return Event.objects.create(meeting=meeting, kind=kind, actor=user, from_status=from_status,
-                                to_status=to_status, note=note, data=data or {}, label=str(label)[:60])
+                                to_status=to_status, note=note, data=data or {})
 
 
 def _move_status(meeting: Meeting, user, step_name: str, *, note: str = "", data: dict | None = None,
-                 extra_fields: Iterable[str] = (), label: str = "") -> Event:
+                 extra_fields: Iterable[str] = ()) -> Event:
     """Check the step, change the status, save, and write the event and the audit record."""
     target = _check(step_name, meeting, user)
     previous = meeting.status
@@ -148,7 +148,7 @@ def _move_status(meeting: Meeting, user, step_name: str, *, note: str = "", data
     if fields:
         meeting.save(update_fields=fields)
     event = _event(meeting, step_name, user, from_status=previous, to_status=meeting.status, note=note,
-                   data=data, label=label)
+                   data=data)
     audit.record(f"meetings.{step_name}", actor=user, obj=meeting,
                  detail={"from": previous, "to": meeting.status, **(data or {})})
     return event
@@ -681,7 +681,7 @@ def submit_topic(*, meeting: Meeting, acting_user, title: str, background: str, 
 
 def _lock_topic(topic: Topic) -> tuple[Topic, Meeting]:
     meeting = _lock(topic.meeting)
-    return Topic.objects.select_for_update().select_related("unit").get(pk=topic.pk), meeting
+    return Topic.objects.select_for_update(of=("self",)).select_related("unit").get(pk=topic.pk), meeting
 
 
 @step("withdraw_topic", target="topic")
@@ -932,16 +932,12 @@ def record_minutes(*, topic: Topic, acting_user, text: str) -> Topic:
 
 
 def check_deadline(deadline: dt.date | None, cal: WorkCalendar | None = None) -> dt.date:
-    """A decision's deadline: required, not in the past, at most five years ahead; one ending on
-    a day off ends on the next working day."""
+    """A decision's deadline: required, within ``office.dates``' deadline bounds (today to five
+    years ahead); one ending on a day off ends on the next working day (``deadline_on``)."""
     if deadline is None:
         raise WorkflowError(_("Give the deadline."), code="required")
-    today = timezone.localdate()
-    if deadline < today:
-        raise WorkflowError(_("The deadline cannot be in the past."), code="invalid")
-    if deadline > today + dt.timedelta(days=5 * 366):
-        raise WorkflowError(_("A deadline cannot be more than five years ahead."), code="invalid")
-    return (cal or WorkCalendar.load()).working_day_on_or_after(deadline)
+    dates.require(deadline, dates.Bound.DEADLINE)
+    return (cal or WorkCalendar.load()).deadline_on(deadline)
 
 
 @step("add_decision")
@@ -1158,7 +1154,7 @@ def supervise_decision(*, decision: Decision, acting_user):
     and its item is unique: a double click, or two people at once, open one item."""
     meeting = _lock(decision.meeting)
     _check("open_items", meeting, acting_user)
-    decision = Decision.objects.select_for_update().select_related("unit", "responsible", "topic", "item").get(
+    decision = Decision.objects.select_for_update(of=("self",)).select_related("unit", "responsible", "topic", "item").get(
         pk=decision.pk)
     item = _supervise(decision, meeting, acting_user)
     _record(meeting, acting_user, "supervise_decision", note=item.number,
@@ -1171,7 +1167,7 @@ def open_items(*, meeting: Meeting, acting_user) -> list:
     """Every decision not yet supervised becomes a supervision item, in one step."""
     meeting = _lock(meeting)
     _check("open_items", meeting, acting_user)
-    decisions = list(Decision.objects.select_for_update().filter(meeting=meeting, item__isnull=True)
+    decisions = list(Decision.objects.select_for_update(of=("self",)).filter(meeting=meeting, item__isnull=True)
                      .select_related("unit", "responsible", "topic").order_by("pk"))
     if not decisions:
         raise WorkflowError(_("Every decision is supervised already."), code="unchanged")

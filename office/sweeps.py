@@ -38,8 +38,10 @@ Verdict = str | dict  # a reason not to send, or the notification spec to send
 
 @dataclass
 class Delivery:
-    """What ``deliver`` did: how many were sent, and how many skipped for each reason."""
+    """What a sweep did: how many occurrences were planned (stored new), sent, and skipped for
+    each reason."""
 
+    planned: int = 0
     sent: int = 0
     skipped: dict[str, int] = field(default_factory=dict)
 

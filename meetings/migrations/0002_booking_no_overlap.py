@@ -25,7 +25,7 @@ BEGIN
     IF NEW.status <> 'active' THEN
         RETURN NULL;
     END IF;
-    PERFORM pg_advisory_xact_lock(hashtext('meetings_roombooking'), NEW.room_id);
+    PERFORM pg_advisory_xact_lock(hashtext('meetings_roombooking'), NEW.room_id::integer);
     SELECT id INTO other FROM meetings_roombooking
      WHERE room_id = NEW.room_id AND status = 'active' AND id <> NEW.id
        AND starts_at < NEW.ends_at AND ends_at > NEW.starts_at
