@@ -86,8 +86,9 @@ def _shift(meeting: Meeting, start: dt.datetime, minutes: int) -> Meeting:
 
 
 def run(cast: Cast, spec: Spec, *, stage_at: dt.datetime | None = None) -> Meeting:
-    """Take a meeting through the real workflow to ``spec.state``. A meeting whose time has passed
-    is staged at ``stage_at`` (in the future) and put at its time before the sign-in."""
+    """Take a meeting through the real workflow to ``spec.state`` and return it as stored. A meeting
+    whose time has passed is staged at ``stage_at`` (in the future) and put at its time before the
+    sign-in."""
     now = timezone.now()
     past = spec.start < now + dt.timedelta(hours=2)
     start = stage_at if past else spec.start
@@ -107,6 +108,12 @@ def run(cast: Cast, spec: Spec, *, stage_at: dt.datetime | None = None) -> Meeti
     if spec.observers:
         workflow.add_attendees(meeting=meeting, acting_user=cast.organiser,
                                units=[cast.units[c] for c in spec.observers], kind=Attendee.Kind.OBSERVE)
+    meeting = _finish(cast, spec, meeting, topics, target)
+    meeting.refresh_from_db()
+    return meeting
+
+
+def _finish(cast: Cast, spec: Spec, meeting: Meeting, topics: list, target: int) -> Meeting:
     if spec.state == "planning":
         if topics:
             workflow.screen_topic(topic=topics[0], acting_user=cast.screener, decision="accept")

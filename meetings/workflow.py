@@ -1154,8 +1154,8 @@ def supervise_decision(*, decision: Decision, acting_user):
     and its item is unique: a double click, or two people at once, open one item."""
     meeting = _lock(decision.meeting)
     _check("open_items", meeting, acting_user)
-    decision = Decision.objects.select_for_update(of=("self",)).select_related("unit", "responsible", "topic", "item").get(
-        pk=decision.pk)
+    decision = Decision.objects.select_for_update(of=("self",)) \
+        .select_related("unit", "responsible", "topic", "item").get(pk=decision.pk)
     item = _supervise(decision, meeting, acting_user)
     _record(meeting, acting_user, "supervise_decision", note=item.number,
             data={"decision": decision.pk, "item": item.pk})

@@ -86,7 +86,8 @@ def new_meeting(mp):
     def make(start=None, minutes=120, room="default", **kwargs):
         start = start or in_days(10)
         return workflow.create_meeting(
-            acting_user=kwargs.pop("acting_user", mp.organiser), type=mp.type, title=kwargs.pop("title", "县政府第12次常务会议"),
+            acting_user=kwargs.pop("acting_user", mp.organiser), type=mp.type,
+            title=kwargs.pop("title", "县政府第12次常务会议"),
             starts_at=start, ends_at=start + dt.timedelta(minutes=minutes),
             room=mp.room if room == "default" else room, clerk=mp.clerk, **kwargs)
     return make
@@ -100,5 +101,7 @@ def staged(mp):
                          mp.room if room == "default" else room,
                          topics=[(code, f"{code}议题", "背景情况。", "请求会议研究。") for code in topics],
                          decisions=list(decisions))
-        return demo.run(mp.cast, spec, stage_at=in_days(stage_days))
+        meeting = demo.run(mp.cast, spec, stage_at=in_days(stage_days))
+        meeting.refresh_from_db()
+        return meeting
     return make
