@@ -116,6 +116,7 @@ def _get_doc(request, pk: int, office: bool) -> IncomingDocument:
     try:
         return selectors.document_detail(request.user, pk, office=office)
     except IncomingDocument.DoesNotExist:
+        audit.record_not_found(request.user, IncomingDocument, pk)
         raise Http404 from None
 
 
@@ -171,11 +172,26 @@ def _context(request, doc: IncomingDocument, office: bool, bound: dict | None = 
 
 
 def document_detail(request, pk: int):
+    """The document page. Viewing it is audited; it is no read receipt: a GET may come from a
+    prefetching browser or a link preview, so opening a copy is the reader's explicit act
+    (``open_copy`` below)."""
     office = _office(request)
     doc = _get_doc(request, pk, office)
-    if workflow.open_copy(document=doc, acting_user=request.user):
-        doc = _get_doc(request, pk, office)
-    return render(request, "documents/detail.html", _context(request, doc, office))
+    audit.record("documents.view", actor=request.user, obj=doc)
+    ctx = _context(request, doc, office)
+    ctx["my_unopened_copy"] = next(
+        (c for c in doc.circulations.all() if c.reader_id == request.user.pk and c.sent_at
+         and not c.opened_at and not c.recalled_at), None)
+    return render(request, "documents/detail.html", ctx)
+
+
+@require_POST
+def open_copy(request, pk: int):
+    """The reader opens the copy sent to them (the read receipt's "opened"): a POST from the
+    button on the page, never a side effect of a GET."""
+    doc = _get_doc(request, pk, _office(request))
+    workflow.open_copy(document=doc, acting_user=request.user)
+    return redirect(doc)
 
 
 @require_POST

@@ -35,6 +35,30 @@ def reset_request_ip(token: contextvars.Token) -> None:
     _request_ip.reset(token)
 
 
+def record_denied(request) -> None:
+    """A refused request (403): who, which path and method, from where. Inside Django admin it
+    is a refused admin change or view."""
+    from django.urls import reverse
+
+    try:
+        admin_prefix = reverse("admin:index")
+    except Exception:  # noqa: BLE001 - no admin site configured
+        admin_prefix = "/admin/"
+    action = "admin.denied" if request.path.startswith(admin_prefix) else "access.denied"
+    user = getattr(request, "user", None)
+    record(action, actor=user, result="failure",
+           detail={"path": request.path[:300], "method": request.method, "status": 403})
+
+
+def record_not_found(user, model, pk) -> None:
+    """A 404 on an object the user may not see (or that does not exist: ``exists`` tells the
+    auditor which), from the permission-checked getters of the business views."""
+    exists = model._default_manager.filter(pk=pk).exists()
+    record("access.not_found", actor=user, result="failure",
+           content_type=ContentType.objects.get_for_model(model), object_id=str(pk),
+           object_repr=f"{model._meta.label_lower}#{pk}", detail={"exists": exists})
+
+
 def record(
     action: str,
     *,

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from office import roles
-from office.forms import DateInput, MultipleFileField, PersonChoiceField
+from office.forms import DateInput, MultipleFileField, PersonChoiceField, validate_single_line
 from office.models import Unit, User
 from supervision.models import Level, Priority, SourceKind, Status
 
@@ -45,7 +45,7 @@ def _units():
 
 
 class ItemForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=_("Title"), max_length=200, validators=[validate_single_line])
     requirement = forms.CharField(label=_("Requirement"), widget=forms.Textarea(attrs={"rows": 4}))
     source_kind = forms.ChoiceField(label=_("Source"), choices=SourceKind.choices)
     instructing_leader = PersonChoiceField(

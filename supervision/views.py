@@ -94,6 +94,7 @@ def _get_item(request, pk: int, manager: bool) -> Item:
     try:
         return selectors.item_detail(request.user, pk, manager=manager)
     except Item.DoesNotExist:
+        audit.record_not_found(request.user, Item, pk)
         raise Http404 from None
 
 
@@ -148,6 +149,7 @@ def _origin_url(item: Item) -> str:
 def item_detail(request, pk: int):
     manager = is_manager(request.user)
     item = _get_item(request, pk, manager)
+    audit.record("supervision.view", actor=request.user, obj=item)
     return render(request, "supervision/item_detail.html", _detail_context(request, item, manager))
 
 
