@@ -117,6 +117,12 @@ class User(AbstractUser):
         if changed and self.password:
             PasswordHistory.objects.create(user=self, password=self.password)
 
+    def get_full_name(self) -> str:
+        return self.full_name or super().get_full_name() or self.username
+
+    def get_short_name(self) -> str:
+        return self.get_full_name()
+
     def password_expired(self) -> bool:
         days = getattr(settings, "PASSWORD_MAX_AGE_DAYS", 0)
         if not days:
@@ -141,12 +147,6 @@ class PasswordHistory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.created_at:%Y-%m-%d}"
-
-    def get_full_name(self) -> str:
-        return self.full_name or super().get_full_name() or self.username
-
-    def get_short_name(self) -> str:
-        return self.get_full_name()
 
 
 class RuleArea(models.TextChoices):
