@@ -93,14 +93,15 @@ def validate_role_names(names: Iterable[str]) -> None:
         )
 
 
-def validate_role_grant(user, current: Iterable[str], added: Iterable[str]) -> None:
-    """``validate_role_names`` for the roles an account would hold, and: an administrator role
+def validate_role_grant(user, current: Iterable[str], wanted: Iterable[str]) -> None:
+    """``validate_role_names`` for the roles an account would hold (``wanted``, replacing
+    ``current``), and: an administrator role
     goes only to an account whose owner has set their own password. An account whose password
     an administrator just set (a new account, a reset) cannot be made an administrator, so no
     administrator can reset an account, give it a second admin role and act through it."""
-    current, added = set(current), set(added)
-    validate_role_names(current | added)
-    if (added - current) & set(ADMIN_ROLES) and getattr(user, "must_change_password", False):
+    current, wanted = set(current), set(wanted)
+    validate_role_names(wanted)
+    if (wanted - current) & set(ADMIN_ROLES) and getattr(user, "must_change_password", False):
         raise ValidationError(
             _("An administrator role goes only to an account whose owner has set their own "
               "password: this one still has a temporary password set by an administrator."),

@@ -74,11 +74,12 @@ def _guard_role_separation(sender, instance, action, pk_set, reverse, **kwargs) 
         new_name = instance.name
         users = get_user_model().objects.filter(pk__in=pk_set).prefetch_related("groups")
         for user in users:
-            roles.validate_role_grant(user, {g.name for g in user.groups.all()}, {new_name})
+            held = {g.name for g in user.groups.all()}
+            roles.validate_role_grant(user, held, held | {new_name})
     else:  # user.groups.add(...)
         current = set(instance.groups.values_list("name", flat=True))
         added = set(Group.objects.filter(pk__in=pk_set).values_list("name", flat=True))
-        roles.validate_role_grant(instance, current, added)
+        roles.validate_role_grant(instance, current, current | added)
 
 
 def _guard_individual_permissions(sender, instance, action, pk_set, reverse, **kwargs) -> None:
