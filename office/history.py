@@ -3,7 +3,7 @@
 Deleting a unit would silently drop it as co-unit from items and documents (many-to-many rows
 go without a trace), deleting a post would make the rules it alone bound bind everyone, and
 deleting a role would silently empty its members' rights. So an object that anything refers to
-(any reverse relation, the audit trail included) cannot be deleted: the admin offers no delete
+(any reverse relation, the audit trail's actor included) cannot be deleted: the admin offers no delete
 for it, and a ``pre_delete`` guard refuses it on every other path with a clear message.
 Deactivate it instead (units and accounts have *active*). An object nothing refers to (a unit
 created by mistake a minute ago) can still be deleted. Roles are never deleted: the role table
@@ -18,11 +18,10 @@ from django.utils.translation import gettext as _
 
 
 def referring_relations(obj) -> list[str]:
-    """Labels of the relations through which something refers to ``obj`` (empty: no history)."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from office.models import AuditEvent
-
+    """Labels of the relations through which something refers to ``obj`` (empty: no history).
+    Foreign keys without a reverse accessor count too (an account that acted is named by the
+    audit trail); the audit trail's generic mentions do not (an admin change of the object is
+    no use of it)."""
     found = []
     for rel in obj._meta.get_fields(include_hidden=True):
         if not rel.auto_created or rel.concrete or not hasattr(rel, "field"):
@@ -32,9 +31,6 @@ def referring_relations(obj) -> list[str]:
             continue
         if model._base_manager.filter(**{rel.field.name: obj}).exists():
             found.append(f"{model._meta.label_lower}.{rel.field.name}")
-    ct = ContentType.objects.get_for_model(obj, for_concrete_model=False)
-    if AuditEvent.objects.filter(content_type=ct, object_id=str(obj.pk)).exists():
-        found.append("office.auditevent")
     return found
 
 
