@@ -286,5 +286,5 @@ def attachment(request, pk: int):
     att = get_object_or_404(DocumentAttachment, pk=pk)
     _get_doc(request, att.document_id, _office(request))
     audit.record("documents.download_attachment", actor=request.user, obj=att.document,
-                 detail={"attachment": att.pk, "name": att.name})
+                 detail={"attachment": att.pk})  # not its name: that may be business content
     return FileResponse(att.file.open("rb"), as_attachment=True, filename=att.name)

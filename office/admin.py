@@ -435,3 +435,13 @@ class RoleAdmin(GroupAdmin):
         if obj is not None and obj.name in roles.ROLE_LABELS:
             return False
         return super().has_delete_permission(request, obj)
+
+
+# django-otp's own device admins would show every account's TOTP key to a superuser: devices are
+# enrolled by their owner and reset by the security administrator (StaffAdmin's action) only.
+for _device_model in ("otp_totp.TOTPDevice", "otp_static.StaticDevice"):
+    from django.apps import apps as _apps
+
+    _model = _apps.get_model(_device_model)
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)

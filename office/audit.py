@@ -35,6 +35,12 @@ def reset_request_ip(token: contextvars.Token) -> None:
     _request_ip.reset(token)
 
 
+def audit_label(obj) -> str:
+    """How the audit trail names an object: its ``audit_repr`` when it has one (a document or
+    an item by its number: the audit administrator sees no business content), else str()."""
+    return str(getattr(obj, "audit_repr", obj))
+
+
 def record_denied(request) -> None:
     """A refused request (403): who, which path and method, from where. Inside Django admin it
     is a refused admin change or view."""
@@ -92,6 +98,6 @@ def record(
     if obj is not None:
         event.content_type = ContentType.objects.get_for_model(obj, for_concrete_model=False)
         event.object_id = str(obj.pk)
-        event.object_repr = str(obj)[:200]
+        event.object_repr = audit_label(obj)[:200]
     event.save(force_insert=True)
     return event

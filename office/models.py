@@ -371,6 +371,10 @@ class Notification(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def audit_repr(self) -> str:
+        return f"notification #{self.pk}"  # its title may be business content
+
 
 class AuditEvent(models.Model):
     """Append-only audit record. A database trigger refuses UPDATE and DELETE (migration 0002)."""

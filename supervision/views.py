@@ -272,5 +272,5 @@ def attachment(request, pk: int):
     att = get_object_or_404(Attachment.objects.select_related("report"), pk=pk)
     _get_item(request, att.report.item_id, is_manager(request.user))
     audit.record("supervision.download_attachment", actor=request.user, obj=att.report.item,
-                 detail={"attachment": att.pk, "name": att.name})
+                 detail={"attachment": att.pk})  # not its name: that may be business content
     return FileResponse(att.file.open("rb"), as_attachment=True, filename=att.name)

@@ -241,7 +241,8 @@ def create_item(
         Milestone.objects.create(item=item, title=m_title, due_on=due)
     _event(item, Event.Kind.CREATED, acting_user, to_status=item.status)
     audit.record("supervision.create", actor=acting_user, obj=item,
-                 detail={"deadline": deadline.isoformat(), "origin": str(origin) if origin else ""})
+                 detail={"deadline": deadline.isoformat(),
+                         "origin": audit.audit_label(origin) if origin else ""})
     if assign:
         _assign(item, acting_user, checked=vouched)
     return item

@@ -92,4 +92,5 @@ def _reseed_after_flush(request):
     sync_roles()
 
 
+from tests.documents.conftest import dp, register_doc  # noqa: E402,F401  (document personas)
 from tests.supervision.conftest import make_item, people  # noqa: E402,F401  (personas, shared)

@@ -16,7 +16,6 @@ from office.models import AuditEvent, Notification, User
 from supervision import selectors as sup_selectors
 from supervision import workflow as sup_workflow
 from supervision.models import Item, SupervisionSettings
-from tests.documents.conftest import dp, register_doc  # noqa: F401  (document personas)
 from tests.factories import UnitFactory
 
 NEW = "Xin@Mima2026"

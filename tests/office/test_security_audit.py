@@ -11,7 +11,6 @@ from office import audit, roles
 from office.management.commands.create_app_role import create_app_role
 from office.models import AuditEvent, Post, Rule, Unit, User
 from supervision.models import Item
-from tests.documents.conftest import dp, register_doc  # noqa: F401  (document personas)
 from tests.factories import PostFactory, UnitFactory
 
 # --- TRUNCATE and the application's database role ---------------------------------------------
@@ -123,7 +122,6 @@ def _doc_attachment_404(client, dp, register_doc):
 
 def _item_view(client, dp, register_doc):
     from supervision import workflow
-
     from supervision.models import SupervisionSettings
 
     conf = SupervisionSettings.load()

@@ -15,7 +15,6 @@ from office import notify, roles
 from office.models import AuditEvent, Notification
 from supervision import workflow as sup_workflow
 from supervision.models import Item
-from tests.documents.conftest import dp, register_doc  # noqa: F401  (document personas)
 from tests.factories import UnitFactory, UserFactory
 
 # --- headers ---------------------------------------------------------------------------------
@@ -104,7 +103,8 @@ def test_an_e_mail_that_can_never_be_sent_is_marked_failed_and_reported(clerk, m
     """The review's case: a stored title with CR/LF was re-queued every 10 minutes forever."""
     sysadmin = make_user(roles.SYSTEM_ADMIN, username="sysadm", is_staff=True)
     n = notify.notify(clerk, title="t", key="bad", email=True)
-    Notification.objects.filter(pk=n.pk).update(title="关于\r\n坏标题", created_at=timezone.now() - dt.timedelta(hours=1))
+    Notification.objects.filter(pk=n.pk).update(title="关于\r\n坏标题",
+                                                created_at=timezone.now() - dt.timedelta(hours=1))
     with mock.patch("office.notify.send_mail", side_effect=BadHeaderError("header")):
         assert notify.deliver_email(n.pk) is False
     n.refresh_from_db()

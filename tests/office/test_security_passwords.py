@@ -14,7 +14,6 @@ from office import roles
 from office.models import AuditEvent, PasswordHistory, User
 from tests.factories import TEST_PASSWORD
 
-
 # --- the password itself -----------------------------------------------------------------------
 
 @pytest.mark.parametrize(("username", "password"), [
