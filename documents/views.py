@@ -177,7 +177,7 @@ def document_detail(request, pk: int):
     (``open_copy`` below)."""
     office = _office(request)
     doc = _get_doc(request, pk, office)
-    audit.record("documents.view", actor=request.user, obj=doc)
+    audit.record_view("documents.view", request.user, doc)
     ctx = _context(request, doc, office)
     ctx["my_unopened_copy"] = next(
         (c for c in doc.circulations.all() if c.reader_id == request.user.pk and c.sent_at

@@ -149,7 +149,7 @@ def _origin_url(item: Item) -> str:
 def item_detail(request, pk: int):
     manager = is_manager(request.user)
     item = _get_item(request, pk, manager)
-    audit.record("supervision.view", actor=request.user, obj=item)
+    audit.record_view("supervision.view", request.user, item)
     return render(request, "supervision/item_detail.html", _detail_context(request, item, manager))
 
 

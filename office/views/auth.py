@@ -97,9 +97,13 @@ def locked_out(request, response=None, credentials=None, *args, **kwargs):
 
 @login_not_required
 def admin_login(request):
-    """Django admin's login page, replaced by the office's (password, then second factor)."""
+    """Django admin's login page, replaced by the office's (password, then second factor). A
+    logged-in person sent here is not staff: 403 (sending them to the login would loop)."""
+    from django.core.exceptions import PermissionDenied
     from django.utils.http import urlencode
 
+    if request.user.is_authenticated:
+        raise PermissionDenied
     target = reverse("login")
     if request.GET.get("next"):
         target += "?" + urlencode({"next": request.GET["next"]})

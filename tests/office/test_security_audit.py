@@ -218,28 +218,32 @@ def test_every_refusal_and_every_view_is_recorded_with_address_and_result(
         assert event.ip_address == "10.8.8.8", case
 
 
-def test_recording_views_does_not_slow_the_pages_measurably(client, dp, register_doc, monkeypatch):
-    """One INSERT per page view. Measured here on the document page, with and without it."""
-    import time
+def test_recording_a_view_costs_one_insert(client, dp, register_doc, monkeypatch):
+    """Recording page views costs one INSERT per page (timed in the report: within the noise).
+    Counted here, since wall-clock time on a shared machine is no stable assertion."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
 
     doc = register_doc()
     client.force_login(dp.clerk)
     url = reverse("documents:detail", args=[doc.pk])
+    client.get(url)
 
-    def timed(n=40):
-        client.get(url)
-        start = time.perf_counter()
-        for _ in range(n):
-            client.get(url)
-        return (time.perf_counter() - start) / n * 1000
+    def queries():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return [q["sql"] for q in ctx.captured_queries]
 
-    with_audit = min(timed() for _ in range(3))
+    with_audit = queries()
     original = audit.record
     monkeypatch.setattr(audit, "record", lambda action, **kw: None if action == "documents.view"
                         else original(action, **kw))
-    without = min(timed() for _ in range(3))
-    print(f"\ndocument page: {with_audit:.2f} ms with the view audited, {without:.2f} ms without")
-    assert with_audit - without < max(2.0, 0.15 * without)
+    without = queries()
+    def audit_inserts(sqls):
+        return sum(1 for q in sqls if q.startswith('INSERT INTO "office_auditevent"'))
+
+    assert len(with_audit) == len(without) + 1
+    assert (audit_inserts(with_audit), audit_inserts(without)) == (1, 0)
 
 
 # --- deactivate, never delete --------------------------------------------------------------------

@@ -144,6 +144,12 @@ def test_django_admins_own_login_page_cannot_skip_the_second_factor(client, make
     assert client.get("/admin/").status_code == 302
 
 
+def test_a_business_account_sent_to_the_admin_login_gets_403_not_a_redirect_loop(client, clerk):
+    client.force_login(clerk)
+    response = client.get("/admin/", follow=True)
+    assert response.status_code == 403 and len(response.redirect_chain) == 1
+
+
 def test_a_role_given_mid_session_asks_for_enrollment(client, clerk):
     from django.contrib.auth.models import Group
 
