@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('office', '0007_notification_attachment'),
+        ('office', '0009_notification_attachment'),
         ('supervision', '0004_date_bounds'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

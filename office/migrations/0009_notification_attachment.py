@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('office', '0006_calendar_years'),
+        ('office', '0008_audit_no_truncate'),
     ]
 
     operations = [
