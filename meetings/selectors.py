@@ -255,7 +255,7 @@ def desk(user) -> dict:
                                            starts_at__lt=soon)
                     .exclude(status=Status.CANCELLED).select_related("type", "room").order_by("starts_at")[:10])
     my_rows = {a.meeting_id: a for a in Attendee.objects.filter(
-        meeting__in=[m.pk for m in upcoming], user=user, removed_at__isnull=True)}
+        meeting__in=[m.pk for m in upcoming], user=user, removed_at__isnull=True)} if upcoming else {}
     for m in upcoming:
         m.my_answer = my_rows.get(m.pk)
     to_screen = []
