@@ -30,7 +30,7 @@ def _submit(page, step, expect):
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_from_topic_submission_to_signed_minutes(live_server, browser, mp, tmp_path):
+def test_from_topic_submission_to_signed_minutes(live_server, browser, mp, tmp_path):  # noqa: F811
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     base = live_server.url
