@@ -251,6 +251,16 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
 FONT_DIR = BASE_DIR / "static" / "fonts"
 
+# --- Signing issued PDFs (PAdES, office.pdfsign) ---------------------------------------------
+# The office's certificate and private key (PEM). Development (DEBUG) defaults to the demo pair
+# that `manage.py make_signing_cert` writes under var/signing/; production has no default.
+_SIGNING_DIR = VAR_DIR / "signing"
+PDF_SIGNING_CERT = os.environ.get("PDF_SIGNING_CERT", str(_SIGNING_DIR / "signing-cert.pem") if DEBUG else "")
+PDF_SIGNING_KEY = os.environ.get("PDF_SIGNING_KEY", str(_SIGNING_DIR / "signing-key.pem") if DEBUG else "")
+PDF_SIGNING_KEY_PASSPHRASE = os.environ.get("PDF_SIGNING_KEY_PASSPHRASE", "")
+# the CA certificates of the signing certificate's chain (PEM, optional; trusted when verifying)
+PDF_SIGNING_CHAIN = os.environ.get("PDF_SIGNING_CHAIN", "")
+
 # --- Email ----------------------------------------------------------------------------------
 EMAIL_URL = os.environ.get("EMAIL_URL", "consolemail://")
 try:
