@@ -213,10 +213,10 @@ _NO_BREAK_AFTER = set("（《「『〔【“‘")
 
 
 def title_lines(title: str, *, max_em: float = math.floor(BLOCK_W / SIZE_2)) -> list[str]:
-    """Lines of the title (§7.3.1): the drafter's own breaks ("\\n") when given; a longer line is
-    split into balanced lines, the lower ones no shorter than the upper (a 梯形), never inside a
-    run of Latin letters or digits nor next to a bracket or before punctuation, and preferring
-    a break after 关于 or before the 的 that introduces the document type."""
+    """Lines of the title (§7.3.1): the drafter's own breaks ("\\n") when given (the way to get
+    "词意完整" for certain); a longer line is split into balanced lines, the lower ones no shorter
+    than the upper (a 梯形), never inside a run of Latin letters or digits nor next to a bracket
+    or before punctuation, preferring a break after 关于 or after 、，》 and never between 关 and 于."""
     lines: list[str] = []
     for raw in title.replace("\r", "").split("\n"):
         raw = raw.strip()
@@ -251,14 +251,17 @@ def _best_split(text: str, count: int, max_em: float) -> list[str] | None:
         widths = [text_width(p) for p in parts]
         if max(widths) > max_em:
             return math.inf
-        s = sum((w - total / count) ** 2 for w in widths)
-        s += sum(4 for a, b in zip(widths, widths[1:], strict=False) if a > b + 0.5)  # 梯形: upper ≤ lower
-        for p in parts[1:]:
-            if p.startswith("的"):
+        s = sum((w - total / count) ** 2 for w in widths) / 2
+        s += sum(2 for a, b in zip(widths, widths[1:], strict=False) if a > b + 0.5)  # 梯形: upper ≤ lower
+        for upper, lower in zip(parts, parts[1:], strict=False):
+            if upper.endswith("关于"):
+                s -= 6
+            elif upper.endswith("关") and lower.startswith("于"):
+                s += 20
+            elif upper[-1] in "、，》":
                 s -= 3
-        for p in parts[:-1]:
-            if p.endswith("关于"):
-                s -= 3
+            if upper.count("《") > upper.count("》"):  # inside a quoted title
+                s += 4
         return s
 
     best, best_score = None, math.inf
@@ -474,8 +477,10 @@ def _head_standard(doc: OfficialDocument) -> tuple[str, int]:
                 f'<span class="signer-name" style="display:inline-block;width:{_mm(name_w)};'
                 f'margin-left:{_mm(ZI if j else 0)};font-family:{FACES["kai"]}">{_e(n)}</span>'
                 for j, n in enumerate(names))
-            row_w = 4 * ZI + 2 * name_w + ZI
-            head.text(number_top + k * LINE, f'<span class="signer-label">{label}</span>{cells}',
+            cols = min(2, len(doc.signers))
+            row_w = 4 * ZI + cols * name_w + (cols - 1) * ZI
+            head.text(number_top + k * LINE, f'<span class="signer-label" style="display:inline-block;'
+                      f'width:{_mm(4 * ZI)}">{label}</span>{cells}',
                       size=SIZE_3, face="fangsong", cls="signers", left=BLOCK_W - ZI - row_w, width=row_w,
                       extra=f"letter-spacing:{_mm(LETTER_SPACING)};white-space:nowrap")
         number_top += (len(rows) - 1) * LINE
@@ -640,8 +645,8 @@ def _signature_stamps(doc: OfficialDocument) -> str:
             height = LINE
         rows.append(
             f'<div class="stamp-row" style="height:{_mm(height)};line-height:{_mm(height)};text-align:right;'
-            f'padding-right:{_mm(4 * ZI)}"><span class="signer-title" style="margin-right:{_mm(2 * ZI)};'
-            f'vertical-align:middle">{_e(issuer.signer_title)}</span>{stamp}</div>')
+            f'padding-right:{_mm(4 * ZI)};white-space:nowrap"><span class="signer-title" style="margin-right:'
+            f'{_mm(2 * ZI)}">{_e(issuer.signer_title)}</span>{stamp}</div>')
     return (
         f'<div class="signature-block stamps" style="padding-top:{_mm(2 * LINE)}">{"".join(rows)}'
         f'<div class="date" style="margin-top:{_mm(LINE)};text-align:right;padding-right:{_mm(4 * ZI)}">'
@@ -707,8 +712,10 @@ def _banji(doc: OfficialDocument) -> str:
     body = "".join(
         f'<div class="bj-sep" style="border-top:{_mm(BANJI_THIN)} solid #000"></div>{row}' if k and ruled else row
         for k, row in enumerate(rows))
-    style = (f"border-top:{_mm(BANJI_THICK)} solid #000;border-bottom:{_mm(BANJI_THICK)} solid #000;" if ruled else "")
-    return (f'<div class="banji-anchor"><div class="banji" style="{style}margin-bottom:{_mm(HALF)}">{body}</div></div>')
+    # ruled: the last rule's bottom on the 版心's edge; unruled (信函): the last line's characters
+    style = (f"border-top:{_mm(BANJI_THICK)} solid #000;border-bottom:{_mm(BANJI_THICK)} solid #000;" if ruled
+             else f"margin-bottom:{_mm(-(LINE - SIZE_4) / 2)};")
+    return f'<div class="banji-anchor"><div class="banji" style="{style}">{body}</div></div>'
 
 
 def _css(doc: OfficialDocument) -> str:
@@ -726,7 +733,7 @@ def _css(doc: OfficialDocument) -> str:
     return f"""
 @page {{ size: A4; margin: {_mm(MARGIN_TOP)} {_mm(RIGHT)} {_mm(MARGIN_BOTTOM - 0.01)} {_mm(LEFT)};
   @bottom-center {{ content: none }}
-  @footnote {{ margin: 0; padding: 0; border: 0 }} }}
+  @footnote {{ margin: 0; padding: 0 0 {_mm(HALF)}; border: 0 }} }}
 @page :right {{ @bottom-right {{ {number_css} padding-top: {_mm(number_top)}; padding-right: {_mm(ZI_4)};
   text-align: right; width: 60mm }} }}
 @page :left {{ @bottom-left {{ {number_css} padding-top: {_mm(number_top)}; padding-left: {_mm(ZI_4)};
@@ -744,7 +751,7 @@ p, div {{ margin: 0; }}
 .attachment-note {{ margin-top: {_mm(LINE)}; }}
 .closing {{ break-before: avoid; }}
 .signature-block {{ break-before: avoid; break-inside: avoid; }}
-.signature-box {{ display: inline-block; text-align: left; }}
+.signature-box {{ display: inline-block; text-align: left; white-space: nowrap; }}
 .date-anchor {{ display: inline-block; position: relative; white-space: nowrap; }}
 .date-anchor .origin {{ position: absolute; left: 50%; top: 0; width: 0; height: 0; }}
 .date-anchor .signature {{ line-height: {_mm(LINE)}; }}

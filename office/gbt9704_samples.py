@@ -26,7 +26,7 @@ def demo_seal_png(name: str, *, diameter_mm: float = 42.0, dpi: int = 300, color
     draw = ImageDraw.Draw(image)
     ring = 1.2 * scale
     rgba = (*color, 255)
-    draw.ellipse([ring / 2, ring / 2, px - ring / 2, px - ring / 2], outline=rgba, width=round(ring))
+    draw.ellipse([0, 0, px - 1, px - 1], outline=rgba, width=round(ring))  # the ring is drawn inward
     centre = px / 2
     # the star
     star_r = 0.19 * px
@@ -40,7 +40,7 @@ def demo_seal_png(name: str, *, diameter_mm: float = 42.0, dpi: int = 300, color
     font_path = Path(settings.FONT_DIR) / "FandolSong-Regular.otf"
     char_px = round(0.16 * px)
     font = ImageFont.truetype(str(font_path), char_px)
-    text_r = centre - ring - 0.6 * scale - char_px / 2
+    text_r = centre - ring - 0.8 * scale - char_px / 2
     span = min(250.0, 24.0 * len(name))  # degrees the name covers
     for k, char in enumerate(name):
         angle = -span / 2 + (span * (k + 0.5) / len(name))  # 0 = top, clockwise

@@ -57,12 +57,9 @@ class SignatureStatus:
 
 
 def _read_certs(path: str) -> list:
-    from asn1crypto import pem, x509
+    from pyhanko.keys.pemder import load_certs_from_pemder
 
-    data = Path(path).read_bytes()
-    if pem.detect(data):
-        return [x509.Certificate.load(der) for _type, _headers, der in pem.unarmor(data, multiple=True)]
-    return [x509.Certificate.load(data)]
+    return list(load_certs_from_pemder([path]))
 
 
 def _check_configured() -> None:
