@@ -601,8 +601,11 @@ def _signature_sealed(doc: OfficialDocument) -> str:
         for c in range(count):
             issuer = next(issuer_iter)
             x = -(count - 1 - c) * pitch_x
+            # a name longer than the room right of its centre moves left, never out of the 版心
+            half = (text_width(issuer.name) * SIZE_3 + len(issuer.name) * LETTER_SPACING) / 2
+            shift = min(0.0, BLOCK_W - (centre_x + x + half))
             parts.append(
-                f'<div class="abs signature" style="top:{_mm(sig_top[r])};left:{_mm(x - 60)};width:120mm;'
+                f'<div class="abs signature" style="top:{_mm(sig_top[r])};left:{_mm(x + shift - 80)};width:160mm;'
                 f'text-align:center;white-space:nowrap">{_e(issuer.name)}</div>')
             radius = issuer.seal_diameter / 2
             parts.append(

@@ -166,6 +166,13 @@ def sample_order() -> OfficialDocument:
     )
 
 
+def three_page_document() -> OfficialDocument:
+    """The benchmark's document: the 通知 without its attachment page, three pages."""
+    doc = sample_notice()
+    doc.attachments = []
+    return doc
+
+
 SAMPLES = {
     "gbt9704-notice": ("公文-通知.pdf", sample_notice),
     "gbt9704-request": ("公文-请示.pdf", sample_request),

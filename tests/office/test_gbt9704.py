@@ -405,6 +405,16 @@ def test_a_bigger_seal_is_printed_at_its_size_and_still_within_a_line_of_the_bod
     assert 0 <= seal[1] - last_body.y1 <= g.LINE
 
 
+def test_a_long_organ_name_over_the_seal_stays_inside_the_text_block(seal_png):
+    name = "某县人民政府办公室某县机关事务管理中心"
+    doc = standard_doc(seal_png, issuers=[Issuer(name, seal=seal_png)], attachments=[], notes="",
+                       body=["正文。"], printer="", printed_on=None, copies_to=[])
+    words = m.words(g.render(doc))[0]
+    signature, date = m.find(words, name), m.find(words, "2026年11月29日")
+    assert signature.x1 <= RIGHT_EDGE + 0.3
+    assert date.x1 == pytest.approx(RIGHT_EDGE - 4 * g.ZI, abs=1)
+
+
 # --- without a seal (7.3.5.2), joint documents -------------------------------------------------
 
 def test_unsealed_signature_right_two_and_date_two_characters_further_in(seal_png):
