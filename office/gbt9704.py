@@ -614,13 +614,17 @@ def _signature_sealed(doc: OfficialDocument) -> str:
     spacer = blank + (n_rows - 1) * lines_between + 1
     below = centre_y[-1] + max(diameters[-rows[-1]:]) / 2  # the last seal's bottom, from the date line top
     reserve = max(1, math.ceil(below / LINE - 1e-6))
+    # 附注 on the line after the date (§7.3.6), unless it would run under the last row of seals
     notes = _notes(doc)
+    seals_left = centre_x - (rows[-1] - 1) * pitch_x - d_max / 2
+    notes_under_seal = bool(notes) and 2 * ZI + text_width(f"（{doc.notes.strip()}）") * SIZE_3 > seals_left - 1
     return (
         f'<div class="signature-block sealed" style="padding-top:{_mm(spacer * LINE)}">'
         f'<div class="date-reserve" style="min-height:{_mm(reserve * LINE)}">'
         f'<div class="date-line" style="text-align:right;padding-right:{_mm(4 * ZI)}">'
         f'<span class="date-anchor"><span class="date">{_e(date_text)}</span>'
-        f'<span class="origin">{"".join(parts)}</span></span></div>{notes}</div></div>')
+        f'<span class="origin">{"".join(parts)}</span></span></div>{"" if notes_under_seal else notes}</div>'
+        f'{notes if notes_under_seal else ""}</div>')
 
 
 def _signature_plain(doc: OfficialDocument) -> str:
@@ -663,7 +667,7 @@ def _notes(doc: OfficialDocument) -> str:
         return ""
     if not (text.startswith("（") and text.endswith("）")):
         text = f"（{text.strip('()（）')}）"
-    return f'<div class="notes" style="padding-left:{_mm(2 * ZI)}">{_e(text)}</div>'
+    return f'<div class="notes" style="text-indent:{_mm(2 * ZI)}">{_e(text)}</div>'
 
 
 def _attendance(doc: OfficialDocument) -> str:
@@ -715,9 +719,7 @@ def _banji(doc: OfficialDocument) -> str:
     body = "".join(
         f'<div class="bj-sep" style="border-top:{_mm(BANJI_THIN)} solid #000"></div>{row}' if k and ruled else row
         for k, row in enumerate(rows))
-    # ruled: the last rule's bottom on the 版心's edge; unruled (信函): the last line's characters
-    style = (f"border-top:{_mm(BANJI_THICK)} solid #000;border-bottom:{_mm(BANJI_THICK)} solid #000;" if ruled
-             else f"margin-bottom:{_mm(-(LINE - SIZE_4) / 2)};")
+    style = f"border-top:{_mm(BANJI_THICK)} solid #000;border-bottom:{_mm(BANJI_THICK)} solid #000;" if ruled else ""
     return f'<div class="banji-anchor"><div class="banji" style="{style}">{body}</div></div>'
 
 
@@ -728,6 +730,9 @@ def _css(doc: OfficialDocument) -> str:
     # the em dash's ink lies 0.3 em above the baseline in the Song face (ascent 0.8 em): put that
     # line PAGE_NUMBER_GAP below the 版心
     number_top = BLOCK_BOTTOM + PAGE_NUMBER_GAP - (PAPER_H - MARGIN_BOTTOM) - (0.8 - 0.3) * SIZE_4
+    # the 版记 is a footnote, at the page area's bottom: its last rule's bottom goes on the 版心's
+    # bottom edge (HALF above the page area's); the 信函's unruled 版记 puts its last line's box there
+    footnote_pad = HALF if fmt != "letter" else max(0.0, HALF - (LINE - SIZE_4) / 2)
     first_page = ""
     if fmt == "letter":
         first_page = (f"@page :first {{ margin-top: {_mm(LETTER_MARGIN_TOP)};"
@@ -736,7 +741,7 @@ def _css(doc: OfficialDocument) -> str:
     return f"""
 @page {{ size: A4; margin: {_mm(MARGIN_TOP)} {_mm(RIGHT)} {_mm(MARGIN_BOTTOM - 0.01)} {_mm(LEFT)};
   @bottom-center {{ content: none }}
-  @footnote {{ margin: 0; padding: 0 0 {_mm(HALF)}; border: 0 }} }}
+  @footnote {{ margin: 0; padding: 0 0 {_mm(footnote_pad)}; border: 0 }} }}
 @page :right {{ @bottom-right {{ {number_css} padding-top: {_mm(number_top)}; padding-right: {_mm(ZI_4)};
   text-align: right; width: 60mm }} }}
 @page :left {{ @bottom-left {{ {number_css} padding-top: {_mm(number_top)}; padding-left: {_mm(ZI_4)};

@@ -415,6 +415,19 @@ def test_a_long_organ_name_over_the_seal_stays_inside_the_text_block(seal_png):
     assert date.x1 == pytest.approx(RIGHT_EDGE - 4 * g.ZI, abs=1)
 
 
+def test_a_long_note_goes_below_the_seal_instead_of_under_it(seal_png):
+    note = "联系人：陈志强，电话：0000-1234567，传真：0000-7654321"
+    doc = standard_doc(seal_png, attachments=[], notes=note, body=["正文。"], copies_to=[], printer="",
+                       printed_on=None)
+    data = g.render(doc)
+    words = m.words(data)[0]
+    printed = next(w for w in words if w.text.startswith("（联系人"))
+    seal = m.Pixels(m.raster(data, 1)).box("red", (0, 150, 210, 297))
+    assert printed.y0 >= seal[3]
+    assert printed.x0 == pytest.approx(28 + 2 * g.ZI, abs=0.3)
+    assert (printed.y0 - g.MARGIN_TOP) / g.LINE == pytest.approx(round((printed.y0 - g.MARGIN_TOP) / g.LINE), abs=0.3)
+
+
 # --- without a seal (7.3.5.2), joint documents -------------------------------------------------
 
 def test_unsealed_signature_right_two_and_date_two_characters_further_in(seal_png):
@@ -599,7 +612,13 @@ def test_letter_format_masthead_double_lines_number_and_no_first_page_number(sea
     assert "印发" not in " ".join(w.text for w in pages[-1])
     last_px = m.Pixels(m.raster(data, len(pages)))
     assert last_px.horizontal_lines("dark", min_length=150) == []  # 版记 without rules
-    assert cc.y1 == pytest.approx(262, abs=1.5)  # at the bottom of the last page's text block
+    assert cc.y1 == pytest.approx(262, abs=0.5)  # at the bottom of the last page's text block
+    short = g.render(letter_doc(seal_png, body=["盼予支持为感。"]))
+    one_page = m.words(short)
+    assert len(one_page) == 1  # a short letter is one page, its 抄送 at the foot of page 1
+    cc1 = m.find(one_page[0], "抄送：县委办公室。")
+    low = m.Pixels(m.raster(short, 1)).horizontal_lines("red", min_length=160)[2]
+    assert low[1] - cc1.y1 == pytest.approx(14 * m.PT, abs=1)  # 第二条双线上一行, 7/8 above the lines
 
 
 def test_order_format_masthead_20mm_number_two_lines_below_signature_stamp_and_date():
