@@ -15,6 +15,8 @@ answer a page shows; ``status.summary`` says it in words.
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import datetime
 import io
 from dataclasses import dataclass
@@ -142,8 +144,19 @@ def sign(pdf_bytes: bytes, *, reason: str = "", location: str = "") -> bytes:
         reason=reason or None, location=location or None)
     # room for the CMS container (a signature, the certificates): no trial signature to size it
     reserved = 8192 + 2 * sum(len(c.dump()) for c in office_signer.cert_registry)
-    out = signers.sign_pdf(writer, meta, signer=office_signer, bytes_reserved=reserved)
+    out = _outside_event_loop(signers.sign_pdf, writer, meta, signer=office_signer, bytes_reserved=reserved)
     return out.getvalue()
+
+
+def _outside_event_loop(func, *args, **kwargs):
+    """pyHanko's synchronous calls run ``asyncio.run``, which refuses to run inside a running event
+    loop (an async view, a Playwright session): there, run them in a worker thread."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return func(*args, **kwargs)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(func, *args, **kwargs).result()
 
 
 def verify(pdf_bytes: bytes) -> SignatureStatus:
@@ -165,7 +178,7 @@ def verify(pdf_bytes: bytes) -> SignatureStatus:
     embedded = signatures[0]
     context = ValidationContext(trust_roots=trust_roots(), allow_fetching=False, revocation_mode="soft-fail")
     try:
-        status = validate_pdf_signature(embedded, context)
+        status = _outside_event_loop(validate_pdf_signature, embedded, context)
     except (SignatureValidationError, PdfError, ValueError, KeyError, TypeError) as exc:
         return SignatureStatus(signed=True, problem=_("The signature cannot be checked: %(error)s") % {"error": exc})
     cert = status.signing_cert

@@ -189,6 +189,17 @@ def test_make_signing_cert_writes_a_private_key_and_will_not_overwrite(tmp_path,
     assert status.ok and status.signer == "某县人民政府办公室"
 
 
+def test_sign_and_verify_inside_a_running_event_loop(signed, document):
+    """An async view (or a browser-test session) has an event loop running in its thread."""
+    import asyncio
+
+    async def inside():
+        return pdfsign.sign(document), pdfsign.verify(signed)
+
+    again, status = asyncio.run(inside())
+    assert status.ok and pdfsign.verify(again).ok
+
+
 def test_render_and_sign_a_three_page_document_warm(office_cert):
     """Benchmark of the issue: render + sign a 3-page document, warm (target ≤ 1 s; asserted with
     room for a loaded machine). ``make bench`` prints the same figure."""
