@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from documents import forms, workflow
 from office.steps import Step, people_names
+from office.workdays import applied_deadline_note, with_note
 
 
 def _kw(doc, user) -> dict:
@@ -50,8 +51,10 @@ STEPS = [
          run=lambda doc, user, d: workflow.assign_handling(
              **_kw(doc, user), lead_unit=d["lead_unit"], handler=d["handler"], co_units=d["co_units"],
              deadline=d["deadline"]),
-         done=lambda doc, r, d: _("%(number)s assigned to %(unit)s · %(person)s for handling.")
-         % {"number": doc.number, "unit": d["lead_unit"], "person": d["handler"].get_full_name()}),
+         done=lambda doc, r, d: with_note(
+             _("%(number)s assigned to %(unit)s · %(person)s for handling.")
+             % {"number": doc.number, "unit": d["lead_unit"], "person": d["handler"].get_full_name()},
+             applied_deadline_note(d["deadline"], r.handling_deadline, r.handling_deadline_provisional))),
     Step("record_result", gettext_lazy("Record the result"), form=forms.ResultForm,
          run=lambda doc, user, d: workflow.record_result(**_kw(doc, user), result=d["text"]),
          done=lambda doc, r, d: _("Result of %(number)s recorded.") % {"number": doc.number}),
@@ -77,7 +80,9 @@ STEPS = [
          run=lambda doc, user, d: workflow.supervise(
              **_kw(doc, user), requirement=d["requirement"], lead_unit=d["lead_unit"],
              responsible=d["responsible"], deadline=d["deadline"], working_days=d["working_days"]),
-         done=lambda doc, r, d: _("Supervision item %(number)s opened.") % {"number": r.number}),
+         done=lambda doc, r, d: with_note(
+             _("Supervision item %(number)s opened.") % {"number": r.number},
+             applied_deadline_note(d["deadline"] or r.deadline, r.deadline, r.deadline_provisional))),
     Step("add_readers", gettext_lazy("Circulate to more readers"), form=forms.ReadersForm, primary=False,
          run=lambda doc, user, d: workflow.add_readers(**_kw(doc, user), readers=list(d["readers"]),
                                                        sequential=d["sequential"]),

@@ -17,7 +17,7 @@ from documents.models import Circulation, DocumentAttachment, DocumentSettings, 
 from documents.steps import STEPS
 from documents.workflow import WorkflowError, is_document_office
 from office import audit, once
-from office.http import download
+from office.http import download, serve_stored_file
 from office.steps import StepPage, finish
 
 
@@ -119,8 +119,12 @@ def register_new(request):
 
 
 def _registered_message(doc: IncomingDocument) -> str:
-    return _("Registered as %(number)s, due %(due)s.") % {
+    message = _("Registered as %(number)s, due %(due)s.") % {
         "number": doc.number, "due": timezone.localtime(doc.due_at).strftime("%m-%d %H:%M")}
+    if doc.due_provisional:
+        message += " " + _("The due time is provisional: the working-day calendar of %(year)d is "
+                           "not loaded yet.") % {"year": timezone.localtime(doc.due_at).year}
+    return message
 
 
 def _get_doc(request, pk: int, office: bool | None = None) -> IncomingDocument:
@@ -195,4 +199,4 @@ def attachment(request, pk: int):
     _get_doc(request, att.document_id, _office(request))
     audit.record("documents.download_attachment", actor=request.user, obj=att.document,
                  detail={"attachment": att.pk, "name": att.name})
-    return FileResponse(att.file.open("rb"), as_attachment=True, filename=att.name)
+    return serve_stored_file(att.file, filename=att.name, content_type=att.content_type)

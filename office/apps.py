@@ -9,12 +9,22 @@ class OfficeConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from office import desk, gbt9704_samples, roles, signals
+        from office import (  # noqa: F401 (checks registers)
+            calendar_years,
+            checks,
+            desk,
+            gbt9704_samples,
+            roles,
+            signals,
+        )
 
         post_migrate.connect(signals.sync_roles_after_migrate, dispatch_uid="office_sync_roles")
         signals.connect()
         gbt9704_samples.register_samples()
 
+        desk.register_panel(desk.DeskPanel("calendar", _("Working-day calendar"),
+                                           "office/_calendar_panel.html", calendar_years.desk_panel,
+                                           order=0))
         desk.register_nav(desk.NavItem("desk", _("My desk"), "office:desk", order=0))
         desk.register_nav(desk.NavItem("rules", _("Rules"), "office:rules", order=80))
         desk.register_nav(desk.NavItem(

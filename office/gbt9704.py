@@ -23,10 +23,13 @@ Geometry (all numbers in millimetres, see the constants below):
 - Special formats: 信函 §10.1 (``format="letter"``), 命令 §10.2 (``"order"``), 纪要 §10.3
   (``"minutes"``).
 
-Faces: ``FACES`` maps each role to a CSS family declared in ``office.pdf``. GB/T 9704 asks for
-方正小标宋 for the masthead and the titles; the project bundles no 小标宋 yet, so that role prints in
-the bundled Song face ("ZB Song"; WeasyPrint synthesises no bold for it). A real 小标宋 font is
-declared in ``office.pdf.FONT_FACES`` (e.g. "ZB XiaoBiaoSong") and named here, in ``FACES``.
+Faces: every text prints in one of the faces of ``office.fonts.FACES`` (each a stack of bundled
+fonts: the Fandol primary, then fallbacks to GBK and beyond), named through its CSS stack
+``var(--zb-<face>)``; ``FACES`` below maps each role of the layout to its CSS class. GB/T 9704 asks
+for 方正小标宋 for the masthead and the titles; the project bundles no 小标宋 yet, so that role
+(class ``xiaobiaosong``) prints in the Song face (WeasyPrint synthesises no bold for it). A real
+小标宋 font is one more face in ``office.fonts.FACES`` (and its files); then the one
+``.xiaobiaosong`` rule in ``_css`` names ``var(--zb-xiaobiaosong)``.
 
 Document numbers are printed as given: their canonical form and validation live in
 ``office.docnumbers``.
@@ -94,13 +97,13 @@ SECRECY_LEVELS = ("绝密", "机密", "秘密")
 URGENCY_LEVELS = ("特急", "加急")
 
 # --- Faces -----------------------------------------------------------------------------------
-# role -> CSS font-family. Every family is one office.pdf declares (bundled files only).
+# role -> CSS class (the rules are in _css; office.pdf's BASE_CSS has .fangsong .song .hei .kai)
 FACES = {
-    "fangsong": "'ZB Fangsong'",  # 仿宋: body, 署名, 日期, 版记
-    "song": "'ZB Song'",  # 宋体: page numbers
-    "hei": "'ZB Hei'",  # 黑体: 密级, 紧急, first-level headings, 附件 labels, 出席/请假/列席
-    "kai": "'ZB Kai'",  # 楷体: second-level headings, 签发人 names
-    "xiaobiaosong": "'ZB Song'",  # 小标宋: masthead, titles. Stand-in until a 小标宋 face is bundled
+    "fangsong": "fangsong",  # 仿宋: body, 署名, 日期, 版记
+    "song": "song",  # 宋体: page numbers
+    "hei": "hei",  # 黑体: 密级, 紧急, first-level headings, 附件 labels, 出席/请假/列席
+    "kai": "kai",  # 楷体: second-level headings, 签发人 names, 签名 without a stamp image
+    "xiaobiaosong": "xiaobiaosong",  # 小标宋: masthead, titles (the Song face until one is bundled)
 }
 
 
@@ -382,8 +385,8 @@ class _Head:
              width: float = BLOCK_W) -> None:
         """A one-line box whose character box (line-height 1) starts at ``paper_top``."""
         self.parts.append(
-            f'<div class="abs {cls}" style="top:{_mm(paper_top - self.origin)};left:{_mm(left)};'
-            f"width:{_mm(width)};font-size:{_mm(size)};line-height:1;font-family:{FACES[face]};"
+            f'<div class="abs {FACES[face]} {cls}" style="top:{_mm(paper_top - self.origin)};left:{_mm(left)};'
+            f"width:{_mm(width)};font-size:{_mm(size)};line-height:1;"
             f'text-align:{align};color:{color};{extra}">{text_html}</div>')
 
     def rule(self, paper_top: float, thickness: float, *, left: float = 0, width: float = BLOCK_W,
@@ -474,8 +477,8 @@ def _head_standard(doc: OfficialDocument) -> tuple[str, int]:
         for k, names in enumerate(rows):
             label = "签发人：" if k == 0 else ""
             cells = "".join(
-                f'<span class="signer-name" style="display:inline-block;width:{_mm(name_w)};'
-                f'margin-left:{_mm(ZI if j else 0)};font-family:{FACES["kai"]}">{_e(n)}</span>'
+                f'<span class="signer-name {FACES["kai"]}" style="display:inline-block;width:{_mm(name_w)};'
+                f'margin-left:{_mm(ZI if j else 0)}">{_e(n)}</span>'
                 for j, n in enumerate(names))
             cols = min(2, len(doc.signers))
             row_w = 4 * ZI + cols * name_w + (cols - 1) * ZI
@@ -725,8 +728,8 @@ def _banji(doc: OfficialDocument) -> str:
 
 def _css(doc: OfficialDocument) -> str:
     fmt = doc.format
-    number_css = (f'content: "— " counter(page) " —"; font-family: {FACES["song"]}; font-size: {_mm(SIZE_4)};'
-                  f" line-height: 1; letter-spacing: 0; white-space: nowrap; vertical-align: top;")
+    number_css = (f'content: "— " counter(page) " —"; font-family: var(--zb-song); font-size: {_mm(SIZE_4)};'
+                  " line-height: 1; letter-spacing: 0; white-space: nowrap; vertical-align: top;")
     # the em dash's ink lies 0.3 em above the baseline in the Song face (ascent 0.8 em): put that
     # line PAGE_NUMBER_GAP below the 版心
     number_top = BLOCK_BOTTOM + PAGE_NUMBER_GAP - (PAPER_H - MARGIN_BOTTOM) - (0.8 - 0.3) * SIZE_4
@@ -747,15 +750,16 @@ def _css(doc: OfficialDocument) -> str:
 @page :left {{ @bottom-left {{ {number_css} padding-top: {_mm(number_top)}; padding-left: {_mm(ZI_4)};
   text-align: left; width: 60mm }} }}
 {first_page}
-html {{ font-family: {FACES["fangsong"]}; font-size: {_mm(SIZE_3)}; line-height: {_mm(LINE)};
+html {{ font-family: var(--zb-fangsong); font-size: {_mm(SIZE_3)}; line-height: {_mm(LINE)};
   letter-spacing: {_mm(LETTER_SPACING)}; color: #000; orphans: 1; widows: 1; }}
 body {{ margin: 0; }}
 p, div {{ margin: 0; }}
 .head {{ position: relative; }}
 .abs {{ position: absolute; }}
 .para {{ text-indent: {_mm(2 * ZI)}; }}
-.h1 {{ font-family: {FACES["hei"]}; }}
-.h2 {{ font-family: {FACES["kai"]}; }}
+.h1 {{ font-family: var(--zb-hei); }}
+.h2 {{ font-family: var(--zb-kai); }}
+.xiaobiaosong {{ font-family: var(--zb-song); }}
 .attachment-note {{ margin-top: {_mm(LINE)}; }}
 .closing {{ break-before: avoid; }}
 .signature-block {{ break-before: avoid; break-inside: avoid; }}
@@ -764,15 +768,15 @@ p, div {{ margin: 0; }}
 .date-anchor .origin {{ position: absolute; left: 50%; top: 0; width: 0; height: 0; }}
 .date-anchor .signature {{ line-height: {_mm(LINE)}; }}
 .signature {{ white-space: nowrap; }}
-.stamp-name {{ font-family: {FACES["kai"]}; }}
+.stamp-name {{ font-family: var(--zb-kai); }}
 .last-paragraph {{ widows: 2; }}
 .attachment {{ break-before: page; }}
-.attachment-label {{ font-family: {FACES["hei"]}; }}
-.attachment-title {{ font-family: {FACES["xiaobiaosong"]}; font-size: {_mm(SIZE_2)}; text-align: center;
+.attachment-label {{ font-family: var(--zb-hei); }}
+.attachment-title {{ font-family: var(--zb-song); font-size: {_mm(SIZE_2)}; text-align: center;
   letter-spacing: 0; }}
 .banji-anchor {{ height: 0; line-height: 0; }}
 .banji {{ float: footnote; footnote-display: block; font-size: {_mm(SIZE_4)}; line-height: {_mm(LINE)};
-  letter-spacing: 0; font-family: {FACES["fangsong"]}; }}
+  letter-spacing: 0; font-family: var(--zb-fangsong); }}
 .banji::footnote-call {{ content: none; }}
 .banji::footnote-marker {{ content: none; }}
 """

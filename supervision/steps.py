@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from office.steps import Step
+from office.workdays import applied_deadline_note, with_note
 from supervision import forms, workflow
 
 
@@ -62,8 +63,9 @@ STEPS = [
     Step("request_extension", gettext_lazy("Request an extension"), form=forms.ExtensionForm,
          run=lambda item, user, d: workflow.request_extension(
              **_kw(item, user), new_deadline=d["new_deadline"], reason=d["reason"]),
-         done=lambda item, r, d: _("Extension of %(number)s to %(date)s requested.")
-         % {"number": item.number, "date": r.new_deadline.isoformat()}),
+         done=lambda item, r, d: with_note(_("Extension of %(number)s to %(date)s requested.")
+                                           % {"number": item.number, "date": r.new_deadline.isoformat()},
+                                           applied_deadline_note(d["new_deadline"], r.new_deadline))),
     Step("dispute", gettext_lazy("Dispute the assignment"), form=forms.DisputeForm,
          confirm=gettext_lazy("Dispute this assignment? The supervision office will reassign the item."),
          run=lambda item, user, d: workflow.dispute(**_kw(item, user), reason=d["text"]),

@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from office import audit, once, roles
-from office.http import download
+from office.http import download, serve_stored_file
 from office.steps import StepPage, finish
-from office.workdays import WorkCalendar
+from office.workdays import WorkCalendar, applied_deadline_note, with_note
 from supervision import forms, reports, selectors, workflow
 from supervision.models import Chase, Extension, Item, Status
 from supervision.steps import STEPS
@@ -89,7 +89,10 @@ def item_create(request):
                     supervisor=d["supervisor"], deadline=d["deadline"], working_days=d["working_days"],
                     instructing_leader=d["instructing_leader"], co_units=d["co_units"],
                     priority=d["priority"], milestones=d["milestones"], assign=d["assign_now"]),
-                describe=lambda item: (item.get_absolute_url(), _item_opened_message(item)))
+                describe=lambda item: (item.get_absolute_url(), with_note(
+                    _item_opened_message(item),
+                    applied_deadline_note(d["deadline"] or item.deadline, item.deadline,
+                                          item.deadline_provisional))))
         except WorkflowError as exc:
             form.add_error(None, exc.message)
         else:
@@ -196,13 +199,12 @@ def chase_pdf(request, pk: int):
 
 
 def attachment(request, pk: int):
-    """Attachments are served only through this permission check (never as public media)."""
-    from django.http import FileResponse
-
+    """Attachments are served only through this permission check (never as public media),
+    always as a download of the type detected at upload."""
     from supervision.models import Attachment
 
     att = get_object_or_404(Attachment.objects.select_related("report"), pk=pk)
     _get_item(request, att.report.item_id, is_manager(request.user))
     audit.record("supervision.download_attachment", actor=request.user, obj=att.report.item,
                  detail={"attachment": att.pk, "name": att.name})
-    return FileResponse(att.file.open("rb"), as_attachment=True, filename=att.name)
+    return serve_stored_file(att.file, filename=att.name, content_type=att.content_type)

@@ -28,3 +28,12 @@ def once_field(context):
 
     request = context.get("request")
     return once.field_html(getattr(request, "user", None))
+
+
+@register.inclusion_tag("office/_calendar_banner.html")
+def calendar_coverage_banner():
+    """The admin banner while a year the office needs is not loaded in the calendar (one query)."""
+    from office.calendar_years import coverage
+
+    cov = coverage()
+    return {"coverage": cov, "calendar_messages": cov.messages()}

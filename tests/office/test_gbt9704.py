@@ -11,14 +11,14 @@ import logging
 import pytest
 from pypdf import PdfReader
 
+from office import fonts, pdf
 from office import gbt9704 as g
-from office import pdf
 from office.gbt9704 import Attachment, Issuer, OfficialDocument
 from office.gbt9704_samples import demo_seal_png
 from tests.office import gbt_measure as m
 
 RIGHT_EDGE = g.LEFT + g.BLOCK_W  # 184
-BUNDLED = {family.replace(" ", "-") for family in pdf.FONT_FACES}
+BUNDLED = {family.replace(" ", "-") for family in fonts.FONTS}
 DATE = datetime.date(2026, 11, 29)
 
 
@@ -363,14 +363,19 @@ def test_only_the_bundled_faces_are_used_and_all_are_embedded(standard):
     assert all(fonts.values())
 
 
-@pytest.mark.xfail(strict=True, reason="needs the GBK font branch: 喆 and 堃 are not in the Fandol faces")
-def test_a_name_outside_gb2312_prints_in_a_bundled_face(seal_png):
-    doc = standard_doc(seal_png, body=["王喆同志、李堃同志负责此项工作。"], attachments=[])
+def test_names_outside_gb2312_print_in_a_bundled_face_wherever_they_stand(seal_png):
+    """喆 and 堃 are not in the Fandol faces: each face's bundled fallback prints them (in the
+    tests a missing glyph raises, see office.pdf)."""
+    doc = standard_doc(seal_png, body=["一、王喆同志负责", "（一）李堃同志协助。镕珺昇三位同志参加。"], attachments=[],
+                       signers=["王喆"], masthead="某县堃镕局文件", issuers=[Issuer("某县堃镕局", seal=seal_png)],
+                       title="关于王喆同志任职的通知", copies_to=["县堃镕局"], printer="县堃镕局")
     data = g.render(doc)
     text = "".join(PdfReader(io.BytesIO(data)).pages[0].extract_text())
-    assert "王喆" in text and "李堃" in text
-    fonts = m.embedded_fonts(data)
-    assert set(fonts) <= BUNDLED and all(fonts.values())
+    for name in ("王喆", "李堃", "镕珺昇", "堃镕局"):
+        assert name in text
+    used = m.embedded_fonts(data)
+    assert set(used) <= BUNDLED and all(used.values())
+    assert {"ZB-Serif-Ext", "ZB-Sans-Ext", "ZB-Kai-Ext"} <= set(used)  # 仿宋/宋 via Serif, 黑 via Sans, 楷
 
 
 def test_the_signature_page_always_carries_body_text(seal_png):

@@ -61,6 +61,11 @@ def _disputed(p, item):
     workflow.dispute(item=item, acting_user=p.responsible, reason="非本单位职责")
 
 
+# within the five-year bound (a module constant: the real date, Beijing time, at import)
+IN_A_YEAR = (dt.datetime.now(tz=dt.timezone(dt.timedelta(hours=8))).date()
+             + dt.timedelta(days=365)).isoformat()
+
+
 def _extension_pending(p, item):
     workflow.request_extension(item=item, acting_user=p.responsible,
                                new_deadline=item.deadline + dt.timedelta(days=9), reason="需要时间")
@@ -73,7 +78,7 @@ STEPS = {
     "report_result": ({"responsible"}, _acknowledged, {"report_result-result": "结果"}),
     "accept": ({"officer", "director"}, _reported, {}),
     "return": ({"officer", "director"}, _reported, {"return-text": "请补充"}),
-    "request_extension": ({"responsible"}, None, {"request_extension-new_deadline": "2099-01-01",
+    "request_extension": ({"responsible"}, None, {"request_extension-new_deadline": IN_A_YEAR,
                                                   "request_extension-reason": "需要时间"}),
     "decide_extension": ({"leader", "director"}, _extension_pending, {"decide_extension-approve": "yes"}),
     "chase": ({"officer", "director"}, None, {"chase-text": "请抓紧"}),
