@@ -697,7 +697,7 @@ def _attachments(doc: OfficialDocument) -> str:
         paras = "".join(_para(p) for p in _paragraphs(att.body))
         out.append(
             f'<section class="attachment"><div class="attachment-label h1">{label}</div>'
-            f'<div class="attachment-title" style="margin-top:{_mm(LINE)}">{lines}</div>'
+            f'<div class="attachment-title {FACES["xiaobiaosong"]}" style="margin-top:{_mm(LINE)}">{lines}</div>'
             f'<div style="height:{_mm(LINE)}"></div>{paras}</section>')
     return "".join(out)
 
@@ -772,7 +772,7 @@ p, div {{ margin: 0; }}
 .last-paragraph {{ widows: 2; }}
 .attachment {{ break-before: page; }}
 .attachment-label {{ font-family: var(--zb-hei); }}
-.attachment-title {{ font-family: var(--zb-song); font-size: {_mm(SIZE_2)}; text-align: center;
+.attachment-title {{ font-size: {_mm(SIZE_2)}; text-align: center;
   letter-spacing: 0; }}
 .banji-anchor {{ height: 0; line-height: 0; }}
 .banji {{ float: footnote; footnote-display: block; font-size: {_mm(SIZE_4)}; line-height: {_mm(LINE)};
