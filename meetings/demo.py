@@ -154,7 +154,8 @@ def _finish(cast: Cast, spec: Spec, meeting: Meeting, topics: list, target: int)
                                       files=[material(f"{topic.title[:20]}-材料.txt", topic.background)])
     workflow.upload_materials(meeting=meeting, acting_user=cast.organiser, for_return=True,
                               files=[material("会议议程及参阅件（会后收回）.txt", "会议议程。\n参阅件，会后收回。")])
-    workflow.tick_checklist(meeting=meeting, acting_user=cast.organiser, done=workflow.checklist_for(meeting))
+    if workflow.checklist_for(meeting):
+        workflow.tick_checklist(meeting=meeting, acting_user=cast.organiser, done=workflow.checklist_for(meeting))
     workflow.mark_ready(meeting=meeting, acting_user=cast.organiser)
     if spec.state == "ready":
         return meeting

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from meetings.models import Attendee, Meeting, Summary, Topic
-from office import pdf
+from office import gbt9704, pdf
 from office.models import OfficeSettings
 
 
@@ -34,21 +34,31 @@ def summary_paragraphs(summary: Summary) -> list[str]:
     return [p.strip() for p in summary.body.splitlines() if p.strip()]
 
 
-def summary_pdf(summary: Summary) -> bytes:
-    """The 纪要 in its format (GB/T 9704 §10.3): the red masthead "××××纪要", the number under it,
-    the body, then 出席/请假/列席 in 黑体 with the names in 仿宋, a blank line below the body."""
+def summary_document(summary: Summary) -> gbt9704.OfficialDocument:
+    """The 纪要 as GB/T 9704 §10.3 lays it out (``office.gbt9704``, ``format="minutes"``): the red
+    标志 "××××纪要" (the meeting type's masthead), the number under it, the issuing office and the
+    date, the body (headings 一、 （一） recognised), then 出席/请假/列席 in 黑体 with the names in
+    仿宋, no seal; the 版记 names the office that prints it. A summary not yet signed off prints
+    "（草稿）" where the number goes and its attendance as it stands now."""
     meeting = summary.meeting
-    present, absent, attending = (summary.present, summary.absent, summary.attending)
-    if summary.status != Summary.Status.SIGNED:
+    if summary.status == Summary.Status.SIGNED:
+        present, absent, attending = summary.present, summary.absent, summary.attending
+        number = summary.number
+    else:
         from meetings.workflow import attendance_blocks
 
         present, absent, attending = attendance_blocks(meeting)
-    return pdf.render("meetings/pdf/summary.html", {
-        "summary": summary, "meeting": meeting, "masthead": meeting.type.minutes_masthead,
-        "paragraphs": summary_paragraphs(summary), "present": present, "absent": absent,
-        "attending": attending, "office_name": OfficeSettings.load().office_name,
-        "date": chinese_date(timezone.localdate(summary.signed_at or timezone.now())),
-    })
+        number = "（草稿）"
+    office_name = OfficeSettings.load().office_name
+    day = timezone.localdate(summary.signed_at or timezone.now())
+    return gbt9704.OfficialDocument(
+        issuers=[gbt9704.Issuer(office_name)], format="minutes", masthead=meeting.type.minutes_masthead,
+        number=number, title="", body=summary_paragraphs(summary), date=day,
+        present=present, absent=absent, attending=attending, printer=office_name, printed_on=day)
+
+
+def summary_pdf(summary: Summary) -> bytes:
+    return gbt9704.render(summary_document(summary))
 
 
 def register_samples() -> None:
