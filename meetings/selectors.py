@@ -7,7 +7,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from meetings import permissions, signin
@@ -54,9 +55,11 @@ def meeting_list(user, *, scope: str = "mine", type_id=None, status: str = "") -
         qs = qs.filter(type_id=type_id)
     if status:
         qs = qs.filter(status=status)
+    # counts as correlated subqueries: evaluated for the page's rows only, not for every meeting
+    topics = Topic.objects.filter(meeting=OuterRef("pk"), status=Topic.Status.ACCEPTED).order_by() \
+        .values("meeting").annotate(c=Count("pk")).values("c")
     return (qs.select_related("type", "room", "presiding")
-            .annotate(n_topics=Count("topics", filter=Q(topics__status=Topic.Status.ACCEPTED), distinct=True),
-                      n_attendees=Count("attendees", filter=Q(attendees__removed_at__isnull=True), distinct=True))
+            .annotate(n_topics=Coalesce(Subquery(topics), 0))
             .order_by("-starts_at", "-pk"))
 
 
