@@ -22,7 +22,7 @@ from datetime import timedelta
 from typing import NamedTuple
 
 from django.conf import settings
-from django.core.mail import BadHeaderError, EmailMessage
+from django.core.mail import BadHeaderError, EmailMessage, send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -150,13 +150,16 @@ def deliver_email(notification_id: int) -> bool:
     body = notification.body
     if notification.url:
         body = f"{body}\n\n{settings.SITE_URL}{notification.url}"
-    message = EmailMessage(one_line(notification.title), body, settings.DEFAULT_FROM_EMAIL,
-                           [notification.recipient.email])
-    if notification.attachment_name and notification.attachment_data is not None:
-        message.attach(notification.attachment_name, bytes(notification.attachment_data),
-                       notification.attachment_type or "application/octet-stream")
     try:
-        message.send(fail_silently=False)
+        if notification.attachment_name and notification.attachment_data is not None:
+            message = EmailMessage(one_line(notification.title), body, settings.DEFAULT_FROM_EMAIL,
+                                   [notification.recipient.email])
+            message.attach(notification.attachment_name, bytes(notification.attachment_data),
+                           notification.attachment_type or "application/octet-stream")
+            message.send(fail_silently=False)
+        else:
+            send_mail(one_line(notification.title), body, settings.DEFAULT_FROM_EMAIL,
+                      [notification.recipient.email], fail_silently=False)
     except (BadHeaderError, ValueError, UnicodeError) as exc:  # can never be sent as it is
         _mark_failed(notification, exc)
         return False

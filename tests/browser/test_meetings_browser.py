@@ -145,7 +145,7 @@ def test_from_topic_submission_to_signed_minutes(live_server, browser, mp, tmp_p
 
     page = browser.new_page(viewport=PHONE)
     asked = accept_confirmations(page)
-    login(page, base, "leader")
+    login(page, base, "leader", steps_ahead=1)  # a second login: the next code (a used one is refused)
     page.goto(f"{base}{meeting.get_absolute_url()}")
     _submit(page, "sign_summary", "已签发印发")
     number = f"县政常纪〔{timezone.localdate().year}〕1号"
