@@ -14,6 +14,7 @@ from office import roles
 from office.forms import DateInput, MultipleFileField, PersonChoiceField
 from office.models import Unit, User
 from supervision.models import Level, Priority, SourceKind, Status
+from supervision.reports import FIGURES
 
 ALLOWED_SUFFIXES = {".pdf", ".ofd", ".doc", ".docx", ".wps", ".xls", ".xlsx", ".jpg", ".jpeg",
                     ".png"}
@@ -95,6 +96,9 @@ class ItemForm(forms.Form):
         responsible, lead_unit = data.get("responsible"), data.get("lead_unit")
         if responsible and lead_unit and responsible.unit_id != lead_unit.pk:
             self.add_error("responsible", _("The responsible person must belong to the lead unit."))
+        if responsible and data.get("supervisor") and responsible.pk == data["supervisor"].pk:
+            self.add_error("supervisor",
+                           _("The responsible person cannot be the supervising officer of the same item."))
         return data
 
 
@@ -160,6 +164,16 @@ class FilterForm(forms.Form):
     deadline_from = forms.DateField(label=_("Deadline from"), required=False, widget=DateInput())
     deadline_to = forms.DateField(label=_("to"), required=False, widget=DateInput())
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    # the items behind one figure of the 督查通报 (links from the report)
+    figure = forms.ChoiceField(required=False, choices=[("", "—")] + [(f, f) for f in FIGURES])
+    period = forms.ChoiceField(required=False, choices=[("week", _("Week")), ("month", _("Month"))])
+    anchor = forms.DateField(required=False)
+
+    def clean_anchor(self):
+        value = self.cleaned_data.get("anchor")
+        if value and not dt.date(2000, 1, 1) <= value <= dt.date(2099, 12, 31):
+            raise ValidationError(_("Choose a date between 2000 and 2099."))
+        return value
 
 
 class ReportForm(forms.Form):
