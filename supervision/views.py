@@ -238,7 +238,8 @@ def _may_see_reports(user) -> bool:
 
 
 def report(request):
-    if not _may_see_reports(request.user):
+    manager = is_manager(request.user)
+    if not (manager or roles.has_role(request.user, roles.COUNTY_LEADER)):
         raise PermissionDenied
     form = forms.ReportForm(request.GET or None)
     kind, anchor = "week", timezone.localdate()
@@ -259,7 +260,7 @@ def report(request):
     query.pop("format", None)
     # each figure links to the list of the items it counts (for those who may list every item)
     list_url = (f"{reverse('supervision:list')}?scope=all&period={kind}&anchor={data.start:%Y-%m-%d}"
-                if is_manager(request.user) else "")
+                if manager else "")
     return render(request, "supervision/report.html",
                   {"form": form, "data": data, "query": query.urlencode(), "list_url": list_url,
                    "figures": reports.FIGURES})
