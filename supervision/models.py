@@ -139,6 +139,7 @@ class Item(models.Model):
             models.Index(fields=["status", "deadline"], name="item_status_deadline"),
             models.Index(fields=["deliver_by"], condition=Q(status__in=list(WORKING_STATUSES)),
                          name="item_working_deliver_by"),
+            models.Index(fields=["deliver_by", "id"], name="item_deliver_by"),  # the lists' order
             models.Index(fields=["responsible", "status"], name="item_responsible"),
             models.Index(fields=["lead_unit", "status"], name="item_lead_unit"),
             models.Index(fields=["origin_type", "origin_id"], name="item_origin"),

@@ -356,6 +356,7 @@ def chase_pdf(chase: Chase) -> bytes:
         "office_unit_name": office_unit.name if office_unit else _("Supervision office"),
         "original_deadline": cn_date(item.original_deadline),
         "deadline": cn_date(item.deadline),
+        "deliver_by": cn_date(item.deliver_by),
         "sent_on": cn_date(timezone.localdate(chase.created_at)),
         "status": item.get_status_display(),
     }

@@ -85,6 +85,10 @@ class Migration(migrations.Migration):
             model_name='item',
             index=models.Index(condition=models.Q(('status__in', ['assigned', 'acknowledged', 'in_progress'])), fields=['deliver_by'], name='item_working_deliver_by'),
         ),
+        migrations.AddIndex(
+            model_name='item',
+            index=models.Index(fields=['deliver_by', 'id'], name='item_deliver_by'),
+        ),
         migrations.AddConstraint(
             model_name='item',
             constraint=models.CheckConstraint(condition=models.Q(('deliver_by__gte', models.F('deadline'))), name='item_deliver_by_not_before_deadline'),

@@ -175,6 +175,9 @@ def test_a_dispute_pauses_the_clock_and_the_new_unit_keeps_the_days_left(people,
     assert clock_on(item, d(26)).turn == "office"
     assert listed(people.officer, d(26), level="overdue") == []
     assert report_row(people.lead, "week", d(26), d(26)).open_overdue == 0
+    with frozen(at(d(26), 12)):  # on the desk of the supervising officer, not the unit's
+        assert selectors.desk_items(people.officer, cal=WorkCalendar.load())[1] == 1
+        assert selectors.desk_items(people.responsible, cal=WorkCalendar.load())[1] == 0
     new = UserFactory(username="czj2", full_name="财政新承办", unit=people.co)
     with frozen(at(d(26), 16)):
         workflow.reassign(item=fresh(item), acting_user=people.officer, lead_unit=people.co, responsible=new)
