@@ -2,33 +2,54 @@
 
 from django.conf import settings
 from django.db import migrations, models
-from django.utils import timezone
 
 
 def backfill(apps, schema_editor):
     """Existing items: the unit must deliver by the deadline (no held days yet); the current
     holder since the step that gave it the item; closed items judged on the delivery of their
-    accepted result (supervision.timeliness)."""
+    accepted result (supervision.timeliness). Set-based: a few UPDATEs whatever the size."""
+    from django.db.models import Case, F, OuterRef, Subquery, Value, When
+    from django.db.models.functions import Greatest, Least, TruncDate
+
     Item = apps.get_model("supervision", "Item")
     Event = apps.get_model("supervision", "Event")
-    Item.objects.update(deliver_by=models.F("deadline"))
-    for item in Item.objects.all().iterator():
-        last = {kind: at for kind, at in Event.objects.filter(item_id=item.pk).order_by("created_at", "pk")
-                .values_list("kind", "created_at")}
-        if item.status == "closed":
-            item.turn_since = item.closed_at
-            delivered = timezone.localdate(item.result_reported_at or item.closed_at or item.created_at)
-            item.closing = ("on_time" if delivered <= item.original_deadline
-                            else "extended" if delivered <= item.deadline else "late")
-        elif item.status == "result_reported":
-            item.turn_since = item.result_reported_at
-        elif item.status == "disputed":
-            item.turn_since = last.get("disputed")
-        elif item.status == "draft":
-            item.turn_since = item.created_at
-        else:
-            item.turn_since = max([t for t in (item.assigned_at, last.get("returned")) if t], default=None)
-        item.save(update_fields=["turn_since", "closing"])
+
+    def last(kind):
+        return Subquery(Event.objects.filter(item_id=OuterRef("pk"), kind=kind)
+                        .order_by("-created_at", "-pk").values("created_at")[:1])
+
+    Item.objects.update(deliver_by=F("deadline"))
+    delivered = TruncDate(Least("result_reported_at", "closed_at"))  # a result precedes its closing
+    Item.objects.filter(status="closed").update(
+        turn_since=F("closed_at"),
+        closing=Case(When(result_reported_at__isnull=True, closed_at__isnull=True, then=Value("on_time")),
+                     When(original_deadline__gte=delivered, then=Value("on_time")),
+                     When(deadline__gte=delivered, then=Value("extended")),
+                     default=Value("late")))
+    Item.objects.filter(status="result_reported").update(turn_since=F("result_reported_at"))
+    Item.objects.filter(status="disputed").update(turn_since=last("disputed"))
+    Item.objects.filter(status="draft").update(turn_since=F("created_at"))
+    Item.objects.filter(status__in=["assigned", "acknowledged", "in_progress"]).update(
+        turn_since=Greatest("assigned_at", last("returned")))
+
+    # requests still pending on items the unit no longer owes lapse (the rule from now on)
+    from django.utils import timezone, translation
+    from django.utils.translation import gettext
+
+    Extension = apps.get_model("supervision", "Extension")
+    now = timezone.now()
+    with translation.override(settings.LANGUAGE_CODE):
+        why = {"result_reported": gettext("The result was reported."),
+               "disputed": gettext("The assignment was disputed."),
+               "closed": gettext("The item was closed.")}
+        for extension in Extension.objects.filter(decision="pending").exclude(
+                item__status__in=["draft", "assigned", "acknowledged", "in_progress"]).select_related("item"):
+            note = why.get(extension.item.status, "")
+            Extension.objects.filter(pk=extension.pk).update(decision="lapsed", decided_at=now, decision_note=note)
+            Event.objects.create(item_id=extension.item_id, kind="extension_lapsed", note=note, created_at=now,
+                                 data={"extension": extension.pk, "to": extension.new_deadline.isoformat()})
+    # run the deferred foreign-key checks now: the ALTER TABLEs that follow refuse pending ones
+    schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 class Migration(migrations.Migration):
