@@ -20,6 +20,7 @@ from supervision import reminders, reports, selectors, timeliness, workflow
 from supervision.models import Closing, Event, Extension, Item, Reminder, Status
 from supervision.workflow import WorkflowError
 from tests.factories import UserFactory
+from tests.helpers import with_token
 from tests.supervision.conftest import at, frozen, move_deadline
 
 
@@ -206,6 +207,20 @@ def test_an_extension_after_a_pause_keeps_the_held_days(people, opened):
     assert fresh(item).closing == Closing.EXTENDED
 
 
+def test_a_calendar_change_moves_the_deliver_by_date_with_the_held_days(people, opened):
+    from office.models import CalendarDay
+
+    item = opened(d(16, 12), assigned=d(1, 12))
+    deliver(item, at(d(14, 12), 15))
+    send_back(item, people, at(d(16, 12), 9))  # held Tue, Wed: due Fri 12-18
+    assert fresh(item).deliver_by == d(18, 12)
+    CalendarDay.objects.create(date=d(17, 12), kind=CalendarDay.Kind.HOLIDAY, name="测试假日")
+    workflow.recalculate_for_year(year=2026, loaded=True, cal=WorkCalendar.load())
+    item = fresh(item)
+    assert (item.deadline, item.held_days, item.deliver_by) == (d(16, 12), 2, d(21, 12))
+    assert Event.objects.get(item=item, kind="recalculated").data["field"] == "deliver_by"
+
+
 @pytest.mark.parametrize(("delivered", "closing"), [
     (at(d(20), 23, 59), Closing.ON_TIME),     # the deadline's last minute
     (at(d(21), 0, 1), Closing.EXTENDED),      # Saturday, within the extension
@@ -337,7 +352,7 @@ def test_the_decision_form_with_nothing_pending_is_a_409_audited_on_the_item(cli
     item = opened(d(25))
     client.force_login(people.leader)
     response = client.post(reverse("supervision:step", args=[item.pk, "decide_extension"]),
-                           {"decide_extension-approve": "yes"})
+                           with_token({"decide_extension-approve": "yes"}, people.leader))
     assert response.status_code == 409
     assert len(failures("supervision.decide_extension", item)) == 1
 
@@ -396,11 +411,11 @@ def test_the_new_item_form_refuses_the_same_person_twice(client, people):
     data = {"title": "t", "requirement": "r", "source_kind": "other", "lead_unit": people.dcs.pk,
             "responsible": people.officer.pk, "supervisor": people.officer.pk, "working_days": 3,
             "priority": "normal"}
-    response = client.post(reverse("supervision:create"), data)
+    response = client.post(reverse("supervision:create"), with_token(data, people.officer))
     assert response.status_code == 400
     assert "同一事项的责任人不能兼任督查员。" in response.content.decode()
     data.pop("supervisor")  # blank: the officer opening it supervises it, refused by the step
-    response = client.post(reverse("supervision:create"), data)
+    response = client.post(reverse("supervision:create"), with_token(data, people.officer))
     assert response.status_code == 400
     assert "同一事项的责任人不能兼任督查员。" in response.content.decode()
     assert not Item.objects.exists()
@@ -533,8 +548,9 @@ def build_office(people, make_item, seed: int, until: dt.date) -> list[Item]:
                 elif name == "acknowledge":
                     workflow.acknowledge(item=item, acting_user=item.responsible)
                 elif name == "request":
-                    workflow.request_extension(item=item, acting_user=item.responsible,
-                                               new_deadline=cal.add_working_days(item.deadline, 3), reason="x")
+                    later = cal.add_working_days(max(item.deadline, moment.date()), 3)
+                    workflow.request_extension(item=item, acting_user=item.responsible, new_deadline=later,
+                                               reason="x")
                 elif name == "decide":
                     workflow.decide_extension(item=item, acting_user=people.leader, approve=rng.random() > 0.3)
                 elif name == "report":

@@ -57,7 +57,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('contenttypes', '0002_remove_content_type_name'),
         ('office', '0004_counter'),
-        ('supervision', '0002_default_reminder_rules'),
+        ('supervision', '0004_date_bounds'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -95,7 +95,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='event',
             name='kind',
-            field=models.CharField(choices=[('created', 'Created'), ('assigned', 'Assigned'), ('acknowledged', 'Acknowledged'), ('disputed', 'Disputed the assignment'), ('reassigned', 'Reassigned'), ('progress', 'Progress reported'), ('result', 'Result reported'), ('accepted', 'Verified and closed'), ('returned', 'Returned'), ('extension_requested', 'Extension requested'), ('extension_approved', 'Extension approved'), ('extension_refused', 'Extension refused'), ('extension_lapsed', 'Extension request lapsed'), ('chase', 'Chased'), ('reminder', 'Reminder sent'), ('comment', 'Comment')], max_length=30, verbose_name='kind'),
+            field=models.CharField(choices=[('created', 'Created'), ('assigned', 'Assigned'), ('acknowledged', 'Acknowledged'), ('disputed', 'Disputed the assignment'), ('reassigned', 'Reassigned'), ('progress', 'Progress reported'), ('result', 'Result reported'), ('accepted', 'Verified and closed'), ('returned', 'Returned'), ('extension_requested', 'Extension requested'), ('extension_approved', 'Extension approved'), ('extension_refused', 'Extension refused'), ('extension_lapsed', 'Extension request lapsed'), ('chase', 'Chased'), ('reminder', 'Reminder sent'), ('comment', 'Comment'), ('recalculated', 'Dates recalculated')], max_length=30, verbose_name='kind'),
         ),
         migrations.AlterField(
             model_name='extension',
