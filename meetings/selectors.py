@@ -121,11 +121,11 @@ class PageData:
 
 
 def item_overdue(item, today: dt.date) -> bool:
-    """Supervision's definition of overdue for one item (the same predicate its lists filter
-    with: the unit still owes the work and the deadline has passed)."""
-    from supervision.models import WORKING_STATUSES
+    """The core's single definition of overdue for a decision's supervision item
+    (``supervision.timeliness``: the unit owes the work and today is after its deliver-by date)."""
+    from supervision import timeliness
 
-    return item.status in WORKING_STATUSES and item.deadline < today
+    return timeliness.is_overdue(item, today)
 
 
 def _decision_rows(decisions, today: dt.date) -> list[DecisionRow]:

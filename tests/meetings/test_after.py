@@ -143,8 +143,8 @@ def test_only_organisers_and_the_supervision_office_open_items(mp, held):
 def test_the_meeting_page_shows_each_decisions_progress_and_overdue(mp, held, client):
     workflow.open_items(meeting=held, acting_user=mp.organiser)
     late = Decision.objects.get(meeting=held, unit=mp.jyj).item
-    Item.objects.filter(pk=late.pk).update(deadline=timezone.localdate() - dt.timedelta(days=2),
-                                           original_deadline=timezone.localdate() - dt.timedelta(days=2))
+    past = timezone.localdate() - dt.timedelta(days=2)
+    Item.objects.filter(pk=late.pk).update(deadline=past, original_deadline=past, deliver_by=past)
     client.force_login(mp.organiser)
     page = client.get(held.get_absolute_url()).content.decode()
     assert page.count('data-testid="decision-item"') == 2
