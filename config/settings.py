@@ -192,6 +192,13 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(minute="*/30", hour="8-17", day_of_week="*"),
         "options": {"expires": 25 * 60},
     },
+    # meeting reminders: the working day before and an hour before; every 5 minutes, all day
+    # (meetings are not only in office hours); idempotent and re-checked when sending
+    "meetings-reminder-sweep": {
+        "task": "meetings.tasks.reminder_sweep",
+        "schedule": timedelta(minutes=5),
+        "options": {"expires": 4 * 60},
+    },
     "documents-extraction-sweep": {
         "task": "documents.tasks.extraction_sweep",
         "schedule": timedelta(minutes=10),

@@ -23,6 +23,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("supervision/", include("supervision.urls")),
     path("documents/", include("documents.urls")),
+    path("meetings/", include("meetings.urls")),
     path("", include("office.urls")),
 ]
 

@@ -393,6 +393,10 @@ class Notification(models.Model):
         _("e-mail failed at"), null=True, blank=True,
         help_text=_("The e-mail can never be sent (or failed too often): it is not retried."))
     email_error = models.CharField(_("e-mail error"), max_length=300, blank=True)
+    # one optional file sent with the e-mail (a meeting's .ics invitation ...); see office.notify
+    attachment_name = models.CharField(_("attachment"), max_length=100, blank=True)
+    attachment_type = models.CharField(_("attachment type"), max_length=100, blank=True)
+    attachment_data = models.BinaryField(_("attachment data"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("notification")

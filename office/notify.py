@@ -6,6 +6,12 @@ down the e-mail stays unsent and ``office.tasks.resend_pending_email`` sends it 
 ``notify`` is the one entry point. Its ``key`` is unique across all notifications: calling it
 again with the same key stores nothing and sends nothing, so a sweep that runs twice, or a
 worker that dies half way and is retried, never notifies twice.
+
+A notification may carry one file for its e-mail (``attachment=Attachment(name, content_type,
+data)``): a meeting's .ics invitation, update or cancellation. It is stored with the
+notification, so the e-mail that goes out later (by the task, or by the sweep after a dead
+worker or a broker outage) carries exactly the file of the moment it was notified; the inbox
+shows the notification without it.
 """
 
 from __future__ import annotations
@@ -13,9 +19,10 @@ from __future__ import annotations
 import logging
 import uuid
 from datetime import timedelta
+from typing import NamedTuple
 
 from django.conf import settings
-from django.core.mail import BadHeaderError, send_mail
+from django.core.mail import BadHeaderError, EmailMessage, send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -38,6 +45,22 @@ def one_line(text) -> str:
     return CONTROL_CHARACTERS.sub(" ", str(text)).strip()
 
 
+class Attachment(NamedTuple):
+    """A file sent with a notification's e-mail, e.g. ("invite.ics", "text/calendar;
+    method=REQUEST; charset=utf-8", b"BEGIN:VCALENDAR...")."""
+
+    name: str
+    content_type: str
+    data: bytes
+
+
+def _attachment_fields(attachment: Attachment | None) -> dict:
+    if attachment is None:
+        return {}
+    return {"attachment_name": attachment.name[:100], "attachment_type": attachment.content_type[:100],
+            "attachment_data": bytes(attachment.data)}
+
+
 def notify(
     recipient,
     *,
@@ -47,6 +70,7 @@ def notify(
     url: str = "",
     kind: str = "info",
     email: bool = True,
+    attachment: Attachment | None = None,
 ) -> Notification | None:
     """Store a notification for ``recipient`` unless one with ``key`` exists; queue its e-mail
     on commit. Returns the new notification, or None when the key was already used.
@@ -58,6 +82,7 @@ def notify(
             notification = Notification.objects.create(
                 recipient=recipient, dedup_key=key[:200], kind=kind, title=one_line(title)[:200],
                 body=str(body), url=url, send_email=email and bool(recipient.email),
+                **_attachment_fields(attachment),
             )
     except IntegrityError:
         return None
@@ -70,7 +95,8 @@ def notify(
 
 def notify_many(specs: list[dict]) -> dict[str, int]:
     """Store many notifications at once; each spec has ``recipient_id``, ``key``, ``title`` and
-    optionally ``body``, ``url``, ``kind``, ``email`` (bool). Keys already used are skipped.
+    optionally ``body``, ``url``, ``kind``, ``email`` (bool), ``attachment`` (an ``Attachment``).
+    Keys already used are skipped.
     Returns {key: notification id} for every key (new or existing). E-mails of the new ones are
     queued after the commit, in batches. Call inside a transaction."""
     if not specs:
@@ -83,7 +109,8 @@ def notify_many(specs: list[dict]) -> dict[str, int]:
         [Notification(recipient_id=s["recipient_id"], dedup_key=s["key"][:200],
                       kind=s.get("kind", "info"), title=one_line(s["title"])[:200],
                       body=str(s.get("body", "")), url=s.get("url", ""),
-                      send_email=s.get("email", True) and bool(emails.get(s["recipient_id"])))
+                      send_email=s.get("email", True) and bool(emails.get(s["recipient_id"])),
+                      **_attachment_fields(s.get("attachment")))
          for s in specs],
         ignore_conflicts=True, batch_size=1000,
     )
@@ -124,8 +151,15 @@ def deliver_email(notification_id: int) -> bool:
     if notification.url:
         body = f"{body}\n\n{settings.SITE_URL}{notification.url}"
     try:
-        send_mail(one_line(notification.title), body, settings.DEFAULT_FROM_EMAIL,
-                  [notification.recipient.email], fail_silently=False)
+        if notification.attachment_name and notification.attachment_data is not None:
+            message = EmailMessage(one_line(notification.title), body, settings.DEFAULT_FROM_EMAIL,
+                                   [notification.recipient.email])
+            message.attach(notification.attachment_name, bytes(notification.attachment_data),
+                           notification.attachment_type or "application/octet-stream")
+            message.send(fail_silently=False)
+        else:
+            send_mail(one_line(notification.title), body, settings.DEFAULT_FROM_EMAIL,
+                      [notification.recipient.email], fail_silently=False)
     except (BadHeaderError, ValueError, UnicodeError) as exc:  # can never be sent as it is
         _mark_failed(notification, exc)
         return False
