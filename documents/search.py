@@ -1,68 +1,157 @@
-"""Chinese full-text search without PostgreSQL extensions: jieba segments the text, the words
-are stored space-separated in ``search_text`` and matched with the ``simple`` configuration
-(a GIN index on the tsvector expression)."""
+"""Search that finds what the clerk typed, without PostgreSQL extensions.
+
+**The rule.** A query finds every document in whose title, 收文编号, 来文字号, sending unit's full
+or short name, or attachment text each contiguous run of Chinese characters of the query occurs
+(a single character too: 喆 finds 王喆), and each run of Latin letters or digits occurs as a word
+(letters also as the start of a word: ``ofd`` finds ``OFD文件``; digits as the whole number: ``5``
+does not find ``50``). A query that ``office.docnumbers.parse`` reads as a document number
+(县财[2026]05号) also finds the documents whose 收文编号 or 来文字号 is that number however it was
+typed (the same ``number_key``). Documents where the query occurs as typed — in the title, a
+number or a sender's name — or whose number it is come first; the others (found in the
+attachment text, or with the query's parts apart) after them; in each group the register's
+order (newest received first).
+
+**How.** ``index_text`` turns a document into its tokens, each once, space-separated, stored in
+``IncomingDocument.search_text``: every Chinese character (unigram) and every two adjacent ones
+(bigram) after Unicode NFKC, every Latin/digit run lower-cased (the whole run and its letter-only
+and digit-only parts). A GIN index on ``array_to_tsvector(string_to_array(search_text, ' '))``
+holds them as lexemes, exactly as written (no parser, no dictionary, no server locale involved).
+A query becomes the AND of its bigrams (a lone character: its unigram) and its Latin/digit runs,
+e.g. 安全生产 → '安全' & '全生' & '生产'; a document containing the string contains all its
+bigrams, so nothing that should be found is missed, and the exact-first order puts the rare
+document that has the bigrams apart after the real hits. The ranking is computed on the
+candidates only (``rank``), inside the register's one query.
+
+**Bounds.** A document indexes the first ``MAX_ATTACHMENT_CHARS`` characters of its attachments'
+text (the title, numbers and names always), and at most ``MAX_TOKEN_BYTES`` bytes of tokens
+(PostgreSQL's tsvector limit is 1 MB): an attachment beyond that is kept but not searched past
+that point. A Latin/digit run longer than ``MAX_WORD`` characters is cut to it.
+"""
 
 from __future__ import annotations
 
-import logging
 import re
-import threading
+import unicodedata
+from collections.abc import Iterable
 
-from django.conf import settings
-from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.contrib.postgres.search import SearchQueryField, SearchVectorField
+from django.db.models import BooleanField, Case, F, Func, IntegerField, Q, Value, When
+from django.db.models.functions import Cast
 
-_lock = threading.Lock()
-_ready = False
-_WORD = re.compile(r"\w", re.UNICODE)
+from office import docnumbers
 
+MAX_ATTACHMENT_CHARS = 50_000
+MAX_TOKEN_BYTES = 600_000
+MAX_WORD = 32
 
-def _jieba():
-    global _ready
-    import jieba
-
-    if not _ready:
-        with _lock:
-            if not _ready:
-                jieba.setLogLevel(logging.WARNING)
-                settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
-                jieba.dt.tmp_dir = str(settings.VAR_DIR)  # its dictionary cache file lives in var/
-                jieba.initialize()
-                _ready = True
-    return jieba
+# Chinese characters: the unified ideographs, extension A, compatibility ideographs, the
+# supplementary planes' extensions, and 〇
+_HAN = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"
+_RUN = re.compile(rf"([{_HAN}]+)|([0-9a-z]+)")
+_PARTS = re.compile(r"[a-z]+|[0-9]+")
 
 
-def segment(*texts: str) -> str:
-    """All the words of ``texts`` (fine-grained, overlapping: 安全生产 → 安全 生产 安全生产)."""
-    jieba = _jieba()
-    words = []
-    for text in texts:
-        if text:
-            words.extend(w.strip() for w in jieba.cut_for_search(text) if _WORD.search(w))
-    return " ".join(words)
+def _runs(text: str):
+    """(kind, run) of ``text`` after NFKC and lower-casing: "han" or "word" runs."""
+    for match in _RUN.finditer(unicodedata.normalize("NFKC", text or "").lower()):
+        if match.group(1):
+            yield "han", match.group(1)
+        else:
+            yield "word", match.group(2)[:MAX_WORD]
 
 
-def query_words(q: str) -> list[str]:
-    """The finest words of ``q``: each word of the precise segmentation, replaced by its
-    dictionary sub-words when it has some (森林防火 → 森林 防火). The document side indexes those
-    sub-words too, so a query matches however the document's sentence happened to be cut."""
-    jieba = _jieba()
-    words = []
-    for word in jieba.cut(q or ""):
-        word = word.strip()
-        if not _WORD.search(word):
-            continue
-        subs = [s for s in jieba.cut_for_search(word) if s != word and _WORD.search(s)]
-        words.extend(subs or [word])
-    return list(dict.fromkeys(words))
+def tokens(text: str) -> list[str]:
+    """The index tokens of ``text`` in order, with repetitions."""
+    out = []
+    for kind, run in _runs(text):
+        if kind == "han":
+            out.extend(run)
+            out.extend(run[i:i + 2] for i in range(len(run) - 1))
+        else:
+            out.append(run)
+            parts = _PARTS.findall(run)
+            if len(parts) > 1:
+                out.extend(parts)
+    return out
 
 
-def search_query(q: str) -> SearchQuery | None:
-    """A query matching documents that contain every word of ``q``; None for an empty query."""
-    words = query_words(q)
-    if not words:
+def index_text(fields: Iterable[str], attachments: Iterable[str] = ()) -> str:
+    """``search_text`` of a document: the tokens of ``fields`` (title, numbers, sender's names)
+    and of the first ``MAX_ATTACHMENT_CHARS`` characters of ``attachments``, each once, within
+    ``MAX_TOKEN_BYTES``."""
+    seen: dict[str, None] = {}
+    for text in fields:
+        seen.update(dict.fromkeys(tokens(text)))
+    budget = MAX_TOKEN_BYTES - sum(len(t.encode()) + 1 for t in seen)
+    left = MAX_ATTACHMENT_CHARS
+    for text in attachments:
+        if left <= 0:
+            break
+        text = (text or "")[:left]
+        left -= len(text)
+        for token in tokens(text):
+            if token not in seen:
+                budget -= len(token.encode()) + 1
+                if budget < 0:
+                    return " ".join(seen)
+                seen[token] = None
+    return " ".join(seen)
+
+
+def query_terms(q: str) -> list[str]:
+    """The tsquery operands of ``q``: bigrams (or the lone character) of each Chinese run,
+    each Latin/digit run (letters as a prefix)."""
+    terms = []
+    for kind, run in _runs(q):
+        if kind == "han":
+            pieces = [run] if len(run) == 1 else [run[i:i + 2] for i in range(len(run) - 1)]
+            terms.extend(f"'{p}'" for p in pieces)
+        else:
+            terms.append(f"'{run}'" if run.isdigit() else f"'{run}':*")
+    return list(dict.fromkeys(terms))
+
+
+def index_expression() -> Func:
+    """array_to_tsvector(string_to_array(search_text, ' ')): the tokens as lexemes, exactly as
+    written. The GIN index is on this expression and every query uses the same one."""
+    return Func(Func(F("search_text"), Value(" "), function="string_to_array"),
+                function="array_to_tsvector", output_field=SearchVectorField())
+
+
+class _Matches(Func):
+    template = "%(expressions)s"
+    arg_joiner = " @@ "
+    output_field = BooleanField()
+
+
+def _number_match(q: str) -> Q | None:
+    number = docnumbers.parse(q)
+    if number is None:
         return None
-    return SearchQuery(" ".join(words), search_type="plain", config="simple")
+    return Q(sender_number_key=number.key) | Q(number=number.key)
 
 
-def search_vector() -> SearchVector:
-    return SearchVector("search_text", config="simple")
+def matches(q: str) -> Q | None:
+    """The documents ``q`` finds (see the module); None when ``q`` has nothing to search for."""
+    terms = query_terms(q)
+    found = None
+    if terms:
+        tsquery = Cast(Value(" & ".join(terms)), output_field=SearchQueryField())
+        found = Q(_Matches(index_expression(), tsquery))
+    by_number = _number_match(q)
+    if by_number is not None:
+        found = by_number if found is None else found | by_number
+    return found
+
+
+def rank(q: str) -> Case:
+    """0 where ``q`` occurs as typed in the title, a number or a sender's name, or is the
+    document's number; 1 for the rest. Evaluated on the candidates only."""
+    typed = (q or "").strip()
+    exact = (Q(title__icontains=typed) | Q(number__icontains=typed)
+             | Q(sender_number__icontains=typed) | Q(sender__name__icontains=typed)
+             | Q(sender__short_name__icontains=typed))
+    by_number = _number_match(q)
+    if by_number is not None:
+        exact |= by_number
+    return Case(When(exact, then=Value(0)), default=Value(1), output_field=IntegerField())
