@@ -6,10 +6,10 @@ or short name, or attachment text each contiguous run of Chinese characters of t
 (letters also as the start of a word: ``ofd`` finds ``OFD文件``; digits as the whole number: ``5``
 does not find ``50``). A query that ``office.docnumbers.parse`` reads as a document number
 (县财[2026]05号) also finds the documents whose 收文编号 or 来文字号 is that number however it was
-typed (the same ``number_key``). Documents where the query occurs as typed — in the title, a
-number or a sender's name — or whose number it is come first; the others (found in the
-attachment text, or with the query's parts apart) after them; in each group the register's
-order (newest received first).
+typed (the same ``number_key``). The order: first the document whose number the query is;
+then those where the query occurs as typed — in the title, a number or a sender's name; then
+the others (found in the attachment text, or with the query's parts apart); inside each group
+the register's order (newest received first).
 
 **How.** ``index_text`` turns a document into its tokens, each once, space-separated, stored in
 ``IncomingDocument.search_text``: every Chinese character (unigram) and every two adjacent ones
@@ -23,9 +23,10 @@ document that has the bigrams apart after the real hits. The ranking is computed
 candidates only (``rank``), inside the register's one query.
 
 **Bounds.** A document indexes the first ``MAX_ATTACHMENT_CHARS`` characters of its attachments'
-text (the title, numbers and names always), and at most ``MAX_TOKEN_BYTES`` bytes of tokens
-(PostgreSQL's tsvector limit is 1 MB): an attachment beyond that is kept but not searched past
-that point. A Latin/digit run longer than ``MAX_WORD`` characters is cut to it.
+text (the title, numbers and names always), and tokens worth at most ``MAX_INDEX_BYTES`` bytes
+of tsvector (a token costs its UTF-8 length + 4; PostgreSQL refuses a tsvector over 1 MB): an
+attachment past that point is kept, not searched. A Latin/digit run is cut to ``MAX_WORD``
+characters.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ from django.db.models.functions import Cast
 from office import docnumbers
 
 MAX_ATTACHMENT_CHARS = 50_000
-MAX_TOKEN_BYTES = 600_000
+MAX_INDEX_BYTES = 800_000  # tsvector bytes; PostgreSQL's limit is 1 MB
 MAX_WORD = 32
 
 # Chinese characters: the unified ideographs, extension A, compatibility ideographs, the
@@ -75,14 +76,19 @@ def tokens(text: str) -> list[str]:
     return out
 
 
+def _cost(token: str) -> int:
+    """Bytes ``token`` takes in a tsvector without positions (4-byte entry + the lexeme)."""
+    return len(token.encode()) + 4
+
+
 def index_text(fields: Iterable[str], attachments: Iterable[str] = ()) -> str:
     """``search_text`` of a document: the tokens of ``fields`` (title, numbers, sender's names)
     and of the first ``MAX_ATTACHMENT_CHARS`` characters of ``attachments``, each once, within
-    ``MAX_TOKEN_BYTES``."""
+    ``MAX_INDEX_BYTES``."""
     seen: dict[str, None] = {}
     for text in fields:
         seen.update(dict.fromkeys(tokens(text)))
-    budget = MAX_TOKEN_BYTES - sum(len(t.encode()) + 1 for t in seen)
+    budget = MAX_INDEX_BYTES - sum(_cost(t) for t in seen)
     left = MAX_ATTACHMENT_CHARS
     for text in attachments:
         if left <= 0:
@@ -91,7 +97,7 @@ def index_text(fields: Iterable[str], attachments: Iterable[str] = ()) -> str:
         left -= len(text)
         for token in tokens(text):
             if token not in seen:
-                budget -= len(token.encode()) + 1
+                budget -= _cost(token)
                 if budget < 0:
                     return " ".join(seen)
                 seen[token] = None
@@ -145,13 +151,15 @@ def matches(q: str) -> Q | None:
 
 
 def rank(q: str) -> Case:
-    """0 where ``q`` occurs as typed in the title, a number or a sender's name, or is the
-    document's number; 1 for the rest. Evaluated on the candidates only."""
+    """0 for the document whose 收文编号 or 来文字号 ``q`` is (by ``number_key``); 1 where ``q``
+    occurs as typed in the title, a number or a sender's name; 2 for the rest. Evaluated on the
+    candidates only."""
     typed = (q or "").strip()
     exact = (Q(title__icontains=typed) | Q(number__icontains=typed)
              | Q(sender_number__icontains=typed) | Q(sender__name__icontains=typed)
              | Q(sender__short_name__icontains=typed))
+    whens = [When(exact, then=Value(1))]
     by_number = _number_match(q)
     if by_number is not None:
-        exact |= by_number
-    return Case(When(exact, then=Value(0)), default=Value(1), output_field=IntegerField())
+        whens.insert(0, When(by_number, then=Value(0)))
+    return Case(*whens, default=Value(2), output_field=IntegerField())
