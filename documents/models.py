@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from documents import search
 from office.docnumbers import number_key
 from office.models import SingletonSettings, TimelineEvent, Unit
 
@@ -176,7 +176,7 @@ class IncomingDocument(models.Model):
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
     routing_slip = models.FileField(_("routing slip"), upload_to="documents/slips/%Y/", blank=True)
     # the search tokens of the title, numbers, sender's names and attachment text (documents.search)
-    search_text = models.TextField(blank=True, editable=False)
+    search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         verbose_name = _("incoming document")
@@ -193,7 +193,7 @@ class IncomingDocument(models.Model):
             models.Index(fields=["status", "due_at"], name="incoming_status_due"),
             models.Index(fields=["due_at"], condition=Q(cleared_at__isnull=True), name="incoming_pending"),
             models.Index(fields=["sender_number_key", "sender"], name="incoming_sender_number_key"),
-            GinIndex(search.index_expression(), name="incoming_search_tokens"),
+            GinIndex(fields=["search_vector"], name="incoming_search_vector"),
         ]
         permissions = [("view_classified", _("Can see the metadata of classified documents"))]
 

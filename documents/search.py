@@ -11,16 +11,17 @@ then those where the query occurs as typed — in the title, a number or a sende
 the others (found in the attachment text, or with the query's parts apart); inside each group
 the register's order (newest received first).
 
-**How.** ``index_text`` turns a document into its tokens, each once, space-separated, stored in
-``IncomingDocument.search_text``: every Chinese character (unigram) and every two adjacent ones
-(bigram) after Unicode NFKC, every Latin/digit run lower-cased (the whole run and its letter-only
-and digit-only parts). A GIN index on ``array_to_tsvector(string_to_array(search_text, ' '))``
-holds them as lexemes, exactly as written (no parser, no dictionary, no server locale involved).
-A query becomes the AND of its bigrams (a lone character: its unigram) and its Latin/digit runs,
-e.g. 安全生产 → '安全' & '全生' & '生产'; a document containing the string contains all its
-bigrams, so nothing that should be found is missed, and the exact-first order puts the rare
-document that has the bigrams apart after the real hits. The ranking is computed on the
-candidates only (``rank``), inside the register's one query.
+**How.** ``index_text`` turns a document into its tokens, each once, space-separated: every
+Chinese character (unigram) and every two adjacent ones (bigram) after Unicode NFKC, every
+Latin/digit run lower-cased (the whole run and its letter-only and digit-only parts). They are
+stored as the lexemes of ``IncomingDocument.search_vector``, a tsvector column read from that
+text as written (no parser, no dictionary, no server locale involved) under a GIN index; a
+stored column, not an expression index, so that no plan ever recomputes it row by row. A query
+becomes the AND of its bigrams (a lone character: its unigram) and its Latin/digit runs, e.g.
+安全生产 → '安全' & '全生' & '生产': a document containing the string contains all its bigrams, so
+nothing that should be found is missed, and the order puts the rare document that has the
+bigrams apart after the real hits. The order is computed on the candidates only (``rank``),
+inside the register's one query.
 
 **Bounds.** A document indexes the first ``MAX_ATTACHMENT_CHARS`` characters of its attachments'
 text (the title, numbers and names always), and tokens worth at most ``MAX_INDEX_BYTES`` bytes
@@ -35,7 +36,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from django.contrib.postgres.search import SearchQueryField, SearchVectorField
+from django.contrib.postgres.search import SearchQueryField
 from django.db.models import BooleanField, Case, F, Func, IntegerField, Q, Value, When
 from django.db.models.functions import Cast
 
@@ -82,7 +83,7 @@ def _cost(token: str) -> int:
 
 
 def index_text(fields: Iterable[str], attachments: Iterable[str] = ()) -> str:
-    """``search_text`` of a document: the tokens of ``fields`` (title, numbers, sender's names)
+    """The value of a document's ``search_vector``: the tokens of ``fields`` (title, numbers, sender's names)
     and of the first ``MAX_ATTACHMENT_CHARS`` characters of ``attachments``, each once, within
     ``MAX_INDEX_BYTES``."""
     seen: dict[str, None] = {}
@@ -117,13 +118,6 @@ def query_terms(q: str) -> list[str]:
     return list(dict.fromkeys(terms))
 
 
-def index_expression() -> Func:
-    """array_to_tsvector(string_to_array(search_text, ' ')): the tokens as lexemes, exactly as
-    written. The GIN index is on this expression and every query uses the same one."""
-    return Func(Func(F("search_text"), Value(" "), function="string_to_array"),
-                function="array_to_tsvector", output_field=SearchVectorField())
-
-
 class _Matches(Func):
     template = "%(expressions)s"
     arg_joiner = " @@ "
@@ -143,7 +137,7 @@ def matches(q: str) -> Q | None:
     found = None
     if terms:
         tsquery = Cast(Value(" & ".join(terms)), output_field=SearchQueryField())
-        found = Q(_Matches(index_expression(), tsquery))
+        found = Q(_Matches(F("search_vector"), tsquery))
     by_number = _number_match(q)
     if by_number is not None:
         found = by_number if found is None else found | by_number
@@ -154,10 +148,14 @@ def rank(q: str) -> Case:
     """0 for the document whose 收文编号 or 来文字号 ``q`` is (by ``number_key``); 1 where ``q``
     occurs as typed in the title, a number or a sender's name; 2 for the rest. Evaluated on the
     candidates only."""
+    from office.models import Unit
+
     typed = (q or "").strip()
-    exact = (Q(title__icontains=typed) | Q(number__icontains=typed)
-             | Q(sender_number__icontains=typed) | Q(sender__name__icontains=typed)
-             | Q(sender__short_name__icontains=typed))
+    # LIKE, and UPPER() on both sides only when the query has letters with a case
+    lookup = "icontains" if typed.lower() != typed.upper() else "contains"
+    senders = Unit.objects.filter(Q(**{f"name__{lookup}": typed}) | Q(**{f"short_name__{lookup}": typed}))
+    exact = (Q(**{f"title__{lookup}": typed}) | Q(**{f"number__{lookup}": typed})
+             | Q(**{f"sender_number__{lookup}": typed}) | Q(sender__in=senders.values("pk")))
     whens = [When(exact, then=Value(1))]
     by_number = _number_match(q)
     if by_number is not None:

@@ -81,7 +81,7 @@ def register(user, f: RegisterFilters, *, office: bool) -> QuerySet[IncomingDocu
     if found is not None:  # exact matches first, then the register's order (documents.search)
         qs = qs.filter(found).annotate(search_rank=search.rank(f.q))
         order.insert(0, "search_rank")
-    return qs.select_related("sender", "doc_type").defer("search_text").order_by(*order)
+    return qs.select_related("sender", "doc_type").defer("search_vector").order_by(*order)
 
 
 def returned_register(user, *, office: bool) -> QuerySet[IncomingDocument]:

@@ -231,10 +231,10 @@ def _check_upload(f) -> None:
 
 
 def reindex(doc: IncomingDocument) -> None:
-    doc.search_text = search.index_text(
+    doc.search_vector = search.index_text(
         [doc.title, doc.number, doc.sender_number, doc.sender.name, doc.sender.short_name],
         doc.attachments.order_by("pk").values_list("text", flat=True))
-    doc.save(update_fields=["search_text"])
+    doc.save(update_fields=["search_vector"])
 
 
 # --- steps -------------------------------------------------------------------------------
