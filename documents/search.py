@@ -11,17 +11,18 @@ then those where the query occurs as typed — in the title, a number or a sende
 the others (found in the attachment text, or with the query's parts apart); inside each group
 the register's order (newest received first).
 
-**How.** ``index_text`` turns a document into its tokens, each once, space-separated: every
-Chinese character (unigram) and every two adjacent ones (bigram) after Unicode NFKC, every
-Latin/digit run lower-cased (the whole run and its letter-only and digit-only parts). They are
-stored as the lexemes of ``IncomingDocument.search_vector``, a tsvector column read from that
-text as written (no parser, no dictionary, no server locale involved) under a GIN index; a
-stored column, not an expression index, so that no plan ever recomputes it row by row. A query
-becomes the AND of its bigrams (a lone character: its unigram) and its Latin/digit runs, e.g.
-安全生产 → '安全' & '全生' & '生产': a document containing the string contains all its bigrams, so
-nothing that should be found is missed, and the order puts the rare document that has the
-bigrams apart after the real hits. The order is computed on the candidates only (``rank``),
-inside the register's one query.
+**How.** ``index_text`` turns a document into its tokens, each once, space-separated: after
+Unicode NFKC, every two adjacent Chinese characters (bigram) and the last character of each run
+of them (so every character of the text starts a bigram or ends a run), and every Latin/digit
+run lower-cased (the whole run and its letter-only and digit-only parts). They are stored as
+the lexemes of ``IncomingDocument.search_vector``, a tsvector column read from that text as
+written (no parser, no dictionary, no server locale involved) under a GIN index; a stored
+column, not an expression index, so that no plan ever recomputes it row by row. A query becomes
+the AND of its bigrams and its Latin/digit runs, e.g. 安全生产 → '安全' & '全生' & '生产'; a lone
+character c becomes the prefix ``'c':*`` (the bigrams that start with it, or c ending a run). A
+document containing the string contains all its bigrams, so nothing that should be found is
+missed, and the order puts the rare document that has the bigrams apart after the real hits.
+The order is computed on the candidates only (``rank``), inside the register's one query.
 
 **Bounds.** A document indexes the first ``MAX_ATTACHMENT_CHARS`` characters of its attachments'
 text (the title, numbers and names always), and tokens worth at most ``MAX_INDEX_BYTES`` bytes
@@ -43,7 +44,7 @@ from django.db.models.functions import Cast
 from office import docnumbers
 
 MAX_ATTACHMENT_CHARS = 50_000
-MAX_INDEX_BYTES = 800_000  # tsvector bytes; PostgreSQL's limit is 1 MB
+MAX_INDEX_BYTES = 512_000  # tsvector bytes; PostgreSQL's limit is 1 MB
 MAX_WORD = 32
 
 # Chinese characters: the unified ideographs, extension A, compatibility ideographs, the
@@ -67,8 +68,8 @@ def tokens(text: str) -> list[str]:
     out = []
     for kind, run in _runs(text):
         if kind == "han":
-            out.extend(run)
             out.extend(run[i:i + 2] for i in range(len(run) - 1))
+            out.append(run[-1])
         else:
             out.append(run)
             parts = _PARTS.findall(run)
@@ -106,13 +107,15 @@ def index_text(fields: Iterable[str], attachments: Iterable[str] = ()) -> str:
 
 
 def query_terms(q: str) -> list[str]:
-    """The tsquery operands of ``q``: bigrams (or the lone character) of each Chinese run,
-    each Latin/digit run (letters as a prefix)."""
+    """The tsquery operands of ``q``: the bigrams of each Chinese run (a lone character as a
+    prefix), each Latin/digit run (letters as a prefix)."""
     terms = []
     for kind, run in _runs(q):
         if kind == "han":
-            pieces = [run] if len(run) == 1 else [run[i:i + 2] for i in range(len(run) - 1)]
-            terms.extend(f"'{p}'" for p in pieces)
+            if len(run) == 1:
+                terms.append(f"'{run}':*")
+            else:
+                terms.extend(f"'{run[i:i + 2]}'" for i in range(len(run) - 1))
         else:
             terms.append(f"'{run}'" if run.isdigit() else f"'{run}':*")
     return list(dict.fromkeys(terms))
