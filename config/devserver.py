@@ -51,11 +51,21 @@ def _stop(procs: list[subprocess.Popen]) -> None:
             p.wait()
 
 
-def main() -> int:
-    env = dict(os.environ)
+def launcher_env(environ: dict) -> dict:
+    """The environment of every process `make run` starts: development mode, and links in
+    e-mails pointing at the port it serves (unless SITE_URL is set)."""
+    env = dict(environ)
     env.setdefault("DEBUG", "true")
     env.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    port = env.get("PORT", "8000")
+    env["PORT"] = env.get("PORT") or "8000"
+    if not env.get("SITE_URL"):
+        env["SITE_URL"] = f"http://127.0.0.1:{env['PORT']}"
+    return env
+
+
+def main() -> int:
+    env = launcher_env(os.environ)
+    port = env["PORT"]
     var = embedded.var_dir()
     logs = var / "log"
     logs.mkdir(exist_ok=True)

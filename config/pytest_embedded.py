@@ -1,7 +1,8 @@
 """pytest plugin (loaded with ``-p config.pytest_embedded`` before pytest-django reads settings).
 
 When DATABASE_URL / REDIS_URL are unset, starts the embedded PostgreSQL and Redis under var/
-and points the tests at them; on CI both variables point at the machine's servers. Also sets
+and points the tests at them, and stops the ones it started when the run ends; on CI both
+variables point at the machine's servers. Also sets
 safe test defaults and compiles the translation catalogues (pure Python) when stale.
 """
 
@@ -22,10 +23,23 @@ os.environ.setdefault("SECURE_COOKIES", "false")
 os.environ.setdefault("SECURE_HSTS_SECONDS", "0")
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API + live_server
 
+# The servers this run starts are stopped when it ends; ones already running (`make run` on
+# the same var/, an earlier run's) are left running.
+_started: list = []
 if not os.environ.get("DATABASE_URL"):
+    if not embedded.postgres_running():
+        _started.append(embedded.stop_postgres)
     os.environ["DATABASE_URL"] = embedded.start_postgres()
 if not os.environ.get("REDIS_URL"):
+    if not embedded.redis_running():
+        _started.append(embedded.stop_redis)
     os.environ["REDIS_URL"] = embedded.start_redis()
+
+
+def pytest_unconfigure(config) -> None:
+    """After the session (pytest-django has dropped the test database by then)."""
+    while _started:
+        _started.pop()()
 
 
 def _compile_catalogues() -> None:

@@ -97,6 +97,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "office.uploads.UploadLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "office.middleware.AuditContextMiddleware",
     "office.middleware.IdleSessionMiddleware",
@@ -156,12 +157,22 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Publishing after a commit must not hang a request when Redis is down or unreachable: every
+# socket operation gives up after 2 s and a failed publish is retried once, at once (see
+# office.queueing: the work then waits for its sweep). Workers poll with BRPOP every second,
+# well inside the 2 s.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_timeout": 2, "socket_connect_timeout": 2}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2,
+                                    "interval_max": 0.2}
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "zhengban")
 CELERY_BEAT_SCHEDULE: dict = {
+    # round the clock: 特提/特急 count clock time (the duty room); the sweep itself leaves
+    # documents on office time alone outside working days
     "documents-intake-sweep": {
         "task": "documents.tasks.intake_sweep",
-        "schedule": crontab(minute="*/5", hour="8-18"),
+        "schedule": crontab(minute="*/5"),
         "options": {"expires": 4 * 60},
     },
     # reminders go out in office hours; the sweep is idempotent, so every half hour is harmless
@@ -170,10 +181,30 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(minute="*/30", hour="8-17", day_of_week="*"),
         "options": {"expires": 25 * 60},
     },
+    "documents-extraction-sweep": {
+        "task": "documents.tasks.extraction_sweep",
+        "schedule": timedelta(minutes=10),
+        "options": {"expires": 9 * 60},
+    },
+    "office-calendar-coverage-notice": {
+        "task": "office.tasks.calendar_coverage_notice",
+        "schedule": crontab(minute=0, hour=9),
+        "options": {"expires": 60 * 60},
+    },
     "office-resend-pending-email": {
         "task": "office.tasks.resend_pending_email",
         "schedule": timedelta(minutes=5),
         "options": {"expires": 4 * 60},
+    },
+    "documents-routing-slip-sweep": {
+        "task": "documents.tasks.store_missing_routing_slips",
+        "schedule": timedelta(minutes=10),
+        "options": {"expires": 9 * 60},
+    },
+    "office-purge-form-tokens": {
+        "task": "office.tasks.purge_form_tokens",
+        "schedule": crontab(minute=17, hour=3),
+        "options": {"expires": 60 * 60},
     },
 }
 
@@ -250,6 +281,25 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "staticfiles"))
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
 FONT_DIR = BASE_DIR / "static" / "fonts"
+# A PDF that would print a character no bundled font of its face draws prints 〓 there and logs an
+# error ("log"), or raises office.pdf.MissingGlyphError ("raise": the tests use it).
+PDF_MISSING_GLYPH = os.environ.get("PDF_MISSING_GLYPH", "log").strip().lower()
+if PDF_MISSING_GLYPH not in {"log", "raise"}:
+    raise ImproperlyConfigured(f"PDF_MISSING_GLYPH={PDF_MISSING_GLYPH!r} must be log or raise.")
+
+# --- Uploads (office.uploads; README "Uploaded files") ----------------------------------------
+# One submission carries at most this many files adding up to at most this many megabytes (each
+# file also has its attachment kind's own limit); a larger request is refused before it is read.
+UPLOAD_MAX_REQUEST_MB = env_int("UPLOAD_MAX_REQUEST_MB", 100, minimum=1)
+UPLOAD_MAX_REQUEST_BYTES = UPLOAD_MAX_REQUEST_MB * 1024 * 1024
+UPLOAD_MAX_FILES = env_int("UPLOAD_MAX_FILES", 20, minimum=1)
+DATA_UPLOAD_MAX_NUMBER_FILES = UPLOAD_MAX_FILES
+# Text extraction of attachments (documents.tasks.extract_attachment_text): wall-clock seconds
+# (the Celery soft/hard limits are 30/60 s more), PDF/OFD pages read, and megabytes decompressed
+# from a DOCX/OFD container.
+EXTRACT_SECONDS = env_int("EXTRACT_SECONDS", 20, minimum=1)
+EXTRACT_MAX_PAGES = env_int("EXTRACT_MAX_PAGES", 300, minimum=1)
+EXTRACT_MAX_UNZIPPED_MB = env_int("EXTRACT_MAX_UNZIPPED_MB", 64, minimum=1)
 
 # --- Email ----------------------------------------------------------------------------------
 EMAIL_URL = os.environ.get("EMAIL_URL", "consolemail://")

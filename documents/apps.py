@@ -8,8 +8,8 @@ class DocumentsConfig(AppConfig):
 
     def ready(self) -> None:
         from documents import demo as documents_demo
-        from documents import desk_panel, printing
-        from office import demo, desk, roles
+        from documents import desk_panel, printing, workflow
+        from office import calendar_years, demo, desk, roles
 
         desk.register_nav(desk.NavItem("documents", _("Incoming documents"), "documents:register",
                                        roles=frozenset(roles.BUSINESS_ROLES), order=20))
@@ -24,5 +24,6 @@ class DocumentsConfig(AppConfig):
             "documents.change_urgencyrule", "documents.view_documentsettings",
             "documents.change_documentsettings",
         })
+        calendar_years.on_year_changed(workflow.recalculate_for_year)
         demo.register_demo_loader(documents_demo.load)
         printing.register_samples()

@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from documents.models import DocumentType, Handling, ReturnReason, Secrecy, Status, Urgency
+from documents.models import (
+    TELEGRAM_URGENCIES,
+    DocumentType,
+    Handling,
+    ReturnReason,
+    Secrecy,
+    Status,
+    Urgency,
+)
 from documents.selectors import readers_choices
+from documents.workflow import ATTACHMENTS, telegram_urgency_message
 from office import roles
-from office.forms import DateInput, DateTimeInput, MultipleFileField, PersonChoiceField
+from office.dates import Bound
+from office.forms import BoundedDateField, BoundedDateTimeField, MultipleFileField, PersonChoiceField
 from office.models import Unit, User
 
 
@@ -34,16 +41,19 @@ class RegisterForm(forms.Form):
     handling = forms.ChoiceField(label=_("Handling"), choices=Handling.choices,
                                  widget=forms.RadioSelect, initial=Handling.READ)
     is_telegram = forms.BooleanField(label=_("Telegram"), required=False)
-    urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices, required=False)
+    urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices, required=False,
+                                help_text=_("A telegram always has one: 平急, 加急, 特急 or 特提."))
     secrecy = forms.ChoiceField(label=_("Secrecy"), choices=Secrecy.choices, required=False)
     secrecy_years = forms.IntegerField(label=_("Secrecy period (years)"), required=False,
                                        min_value=1, max_value=30)
     copies = forms.IntegerField(label=_("Copies"), min_value=1, max_value=999, initial=1)
     pages = forms.IntegerField(label=_("Page count"), min_value=1, max_value=9999, initial=1)
-    received_at = forms.DateTimeField(label=_("Received at"), widget=DateTimeInput(),
-                                      input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
+    received_at = BoundedDateTimeField(label=_("Received at"), bound=Bound.RECEIVED,
+                                       input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+                                       help_text=_("Within the last year, not in the future."))
     signed_by = PersonChoiceField(label=_("Signed for by"), queryset=User.objects.none())
-    files = MultipleFileField(label=_("Attachments (not for classified documents)"))
+    files = MultipleFileField(label=_("Attachments (not for classified documents)"),
+                              policy=ATTACHMENTS)
 
     def __init__(self, *args, office_unit=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -69,8 +79,11 @@ class RegisterForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("received_at") and data["received_at"] > timezone.now() + dt.timedelta(minutes=5):
-            self.add_error("received_at", _("The time received cannot be in the future."))
+        urgency = data.get("urgency") or ""
+        if data.get("is_telegram") and urgency not in TELEGRAM_URGENCIES:
+            self.add_error("urgency", telegram_urgency_message())
+        elif not data.get("is_telegram") and urgency in (Urgency.PINGJI, Urgency.TETI):
+            self.add_error("urgency", _("This urgency is only for telegrams."))
         if data.get("secrecy") and not data.get("secrecy_years"):
             self.add_error("secrecy_years", _("A classified document needs its secrecy period."))
         if data.get("secrecy") and data.get("files"):
@@ -151,8 +164,9 @@ class AssignForm(forms.Form):
     handler = PersonChoiceField(label=_("Handler"),
                                 queryset=User.objects.filter(is_active=True).select_related("unit")
                                 .exclude(groups__name__in=roles.ADMIN_ROLES).order_by("unit__kind", "username"))
-    deadline = forms.DateField(label=_("Handling deadline"), required=False, widget=DateInput(),
-                               help_text=_("Required for urgent documents."))
+    deadline = BoundedDateField(label=_("Handling deadline"), required=False, bound=Bound.DEADLINE,
+                                help_text=_("Required for urgent documents. A deadline on a day "
+                                            "off ends on the next working day."))
 
 
 class ReadForm(forms.Form):
@@ -171,7 +185,8 @@ class SuperviseForm(forms.Form):
     responsible = PersonChoiceField(label=_("Responsible person"),
                                     queryset=User.objects.filter(is_active=True).select_related("unit")
                                     .exclude(groups__name__in=roles.ADMIN_ROLES).order_by("unit__kind", "username"))
-    deadline = forms.DateField(label=_("Deadline"), required=False, widget=DateInput())
+    deadline = BoundedDateField(label=_("Deadline"), required=False, bound=Bound.DEADLINE,
+                                help_text=_("A deadline on a day off ends on the next working day."))
     working_days = forms.IntegerField(label=_("or working days"), required=False, min_value=1,
                                       max_value=365)
 
@@ -183,8 +198,8 @@ class SuperviseForm(forms.Form):
 
 
 class RegisterFilterForm(forms.Form):
-    date_from = forms.DateField(label=_("Received from"), required=False, widget=DateInput())
-    date_to = forms.DateField(label=_("to"), required=False, widget=DateInput())
+    date_from = BoundedDateField(label=_("Received from"), required=False, bound=Bound.SUPPORTED)
+    date_to = BoundedDateField(label=_("to"), required=False, bound=Bound.SUPPORTED)
     sender = forms.ModelChoiceField(label=_("Sending unit"), required=False, queryset=_units(),
                                     empty_label=_("All units"))
     doc_type = forms.ModelChoiceField(label=_("Type"), required=False,

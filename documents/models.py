@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from office.dates import EARLIEST, EARLIEST_MOMENT, LATEST, LATEST_MOMENT
 from office.docnumbers import number_key
 from office.models import SingletonSettings, TimelineEvent, Unit
 
@@ -42,14 +43,21 @@ class Urgency(models.TextChoices):
 
 
 DOCUMENT_URGENCIES = {Urgency.NONE, Urgency.JIAJI, Urgency.TEJI}
-TELEGRAM_URGENCIES = {Urgency.NONE, Urgency.PINGJI, Urgency.JIAJI, Urgency.TEJI, Urgency.TETI}
+# 电信公文随到随办: a telegram always carries one of the four telegram urgencies
+TELEGRAM_URGENCIES = {Urgency.PINGJI, Urgency.JIAJI, Urgency.TEJI, Urgency.TETI}
 
 
 class UrgencyRule(models.Model):
-    """Working minutes to clear an urgent document, by urgency (edited in admin)."""
+    """Minutes to clear an urgent document, by urgency (edited in admin): office minutes
+    (working days, office hours), or clock minutes round the clock for the urgencies the duty
+    room (值班室) handles on holidays and at night (特提 and 特急 by default)."""
 
     urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices, unique=True)
     minutes = models.PositiveIntegerField(_("working minutes to clear"))
+    round_the_clock = models.BooleanField(
+        _("round the clock"), default=False,
+        help_text=_("Count clock minutes at any hour, on days off too (the duty room handles it); "
+                    "otherwise only office hours on working days count."))
 
     class Meta:
         verbose_name = _("urgency time limit")
@@ -148,6 +156,10 @@ class IncomingDocument(models.Model):
                                       on_delete=models.PROTECT, related_name="+")
     registered_at = models.DateTimeField(_("registered at"), default=timezone.now)
     due_at = models.DateTimeField(_("due to be cleared"))
+    due_provisional = models.BooleanField(
+        _("due time provisional"), default=False,
+        help_text=_("Computed across a year the working-day calendar does not cover yet; "
+                    "recomputed when the year is loaded."))
     cleared_at = models.DateTimeField(_("cleared at"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices,
                               default=Status.REGISTERED)
@@ -169,6 +181,8 @@ class IncomingDocument(models.Model):
     handler = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("handler"), null=True,
                                 blank=True, on_delete=models.PROTECT, related_name="handled_documents")
     handling_deadline = models.DateField(_("handling deadline"), null=True, blank=True)
+    handling_deadline_provisional = models.BooleanField(_("handling deadline provisional"),
+                                                        default=False)
     result = models.TextField(_("result"), blank=True)
     reply = models.TextField(_("reply to the sender"), blank=True)
     replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
@@ -187,6 +201,18 @@ class IncomingDocument(models.Model):
             models.CheckConstraint(
                 condition=Q(secrecy="") | Q(secrecy_years__isnull=False),
                 name="incoming_classified_has_period"),
+            models.CheckConstraint(
+                condition=Q(is_telegram=True, urgency__in=sorted(TELEGRAM_URGENCIES))
+                | Q(is_telegram=False, urgency__in=sorted(DOCUMENT_URGENCIES)),
+                name="incoming_urgency_fits_kind"),
+            models.CheckConstraint(
+                condition=Q(received_at__gte=EARLIEST_MOMENT, received_at__lt=LATEST_MOMENT,
+                            due_at__gte=EARLIEST_MOMENT, due_at__lt=LATEST_MOMENT),
+                name="incoming_times_supported_range"),
+            models.CheckConstraint(
+                condition=Q(handling_deadline__isnull=True)
+                | Q(handling_deadline__gte=EARLIEST, handling_deadline__lte=LATEST),
+                name="incoming_handling_deadline_supported_range"),
         ]
         indexes = [
             models.Index(fields=["received_at"], name="incoming_received"),
@@ -238,19 +264,66 @@ def attachment_path(instance, filename: str) -> str:
 
 
 class DocumentAttachment(models.Model):
+    """A file registered with a document. ``content_type`` is the type its content was found to
+    be at upload (``office.uploads``); downloads are served as that type, as an attachment. The
+    text is extracted after registration by ``documents.tasks.extract_attachment_text``."""
+
+    class Extraction(models.TextChoices):
+        PENDING = "pending", _("Waiting for text extraction")
+        RUNNING = "running", _("Extracting the text")
+        DONE = "done", _("Text extracted")
+        TRUNCATED = "truncated", _("Text extracted in part")
+        FAILED = "failed", _("Text not extracted")
+        NONE = "none", _("No text to extract")
+
+    class Note(models.TextChoices):
+        DAMAGED = "damaged", _("the file is damaged or cannot be read")
+        ENCRYPTED = "encrypted", _("the file is protected by a password")
+        TOO_LARGE = "too_large", _("its content unpacks to more data than allowed")
+        TIME = "time", _("reading it took longer than allowed")
+        PAGES = "pages", _("it has more pages than are read for search")
+        CHARACTERS = "characters", _("its text is longer than is kept for search")
+        STOPPED = "stopped", _("the extraction was interrupted several times")
+
     document = models.ForeignKey(IncomingDocument, verbose_name=_("document"),
                                  on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(_("file"), upload_to=attachment_path)
     name = models.CharField(_("name"), max_length=200)
     size = models.PositiveIntegerField(_("size"))
+    content_type = models.CharField(_("content type"), max_length=100, blank=True, editable=False,
+                                    help_text=_("Detected from the content at upload."))
     text = models.TextField(_("extracted text"), blank=True, editable=False)
+    extraction = models.CharField(_("text extraction"), max_length=10, choices=Extraction.choices,
+                                  default=Extraction.PENDING, editable=False)
+    extraction_note = models.CharField(_("extraction note"), max_length=20, choices=Note.choices,
+                                       blank=True, editable=False)
+    extraction_started_at = models.DateTimeField(_("extraction started at"), null=True, blank=True,
+                                                 editable=False)
+    extraction_attempts = models.PositiveSmallIntegerField(_("extraction attempts"), default=0,
+                                                           editable=False)
 
     class Meta:
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
+        indexes = [models.Index(fields=["extraction"], name="doc_att_extraction_open",
+                                condition=Q(extraction__in=["pending", "running"]))]
 
     def __str__(self) -> str:
         return self.name
+
+    def extraction_remark(self) -> str:
+        """What the document page says about the text of this attachment ("" when all is well)."""
+        E = self.Extraction
+        if self.extraction in (E.PENDING, E.RUNNING):
+            return _("The text of this attachment is being extracted; full-text search will find "
+                     "it shortly.")
+        note = self.get_extraction_note_display()
+        if self.extraction == E.FAILED:
+            return _("The text of this attachment could not be extracted: %(note)s.") % {
+                "note": note or _("the file is damaged or cannot be read")}
+        if self.extraction == E.TRUNCATED:
+            return _("Only part of the text of this attachment was extracted: %(note)s.") % {"note": note}
+        return ""
 
 
 class Instruction(models.Model):
@@ -277,7 +350,7 @@ class Instruction(models.Model):
 
 class Circulation(models.Model):
     """One reader's copy in circulation (传阅): not sent yet, sent, opened, read; recallable
-    while unopened."""
+    while unopened; closed unread (lapsed) when the document is archived before it was read."""
 
     document = models.ForeignKey(IncomingDocument, verbose_name=_("document"),
                                  on_delete=models.CASCADE, related_name="circulations")
@@ -290,6 +363,8 @@ class Circulation(models.Model):
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     comment = models.TextField(_("comment"), blank=True)
     recalled_at = models.DateTimeField(_("recalled at"), null=True, blank=True)
+    # archiving closes the circulation: a copy not read by then lapses (see workflow.archive)
+    lapsed_at = models.DateTimeField(_("closed unread at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("circulation")
@@ -308,6 +383,8 @@ class Circulation(models.Model):
             return "recalled"
         if self.read_at:
             return "read"
+        if self.lapsed_at:
+            return "lapsed"
         if self.opened_at:
             return "opened"
         if self.sent_at:
@@ -335,6 +412,7 @@ class DocumentEvent(TimelineEvent):
         ARCHIVED = "archived", _("Archived")
         SUPERVISED = "supervised", _("Supervision item opened")
         REMINDER = "reminder", _("Reminder sent")
+        RECALCULATED = "recalculated", _("Dates recalculated")
 
     document = models.ForeignKey(IncomingDocument, verbose_name=_("document"),
                                  on_delete=models.CASCADE, related_name="events")

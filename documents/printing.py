@@ -48,13 +48,15 @@ def _local_date(value: dt.datetime | None) -> str:
 # --- 收文处理笺 -----------------------------------------------------------------------------
 
 def circulation_states() -> dict[str, str]:
-    """未送达, 未阅, 已打开, 已阅, 已撤回 (a context keeps them apart from other "Read"s)."""
+    """未送达, 未阅, 已打开, 已阅, 已撤回, 归档时未阅 (a context keeps them apart from other
+    "Read"s)."""
     return {
         "waiting": pgettext("circulation state", "Not sent"),
         "not_opened": pgettext("circulation state", "Not opened"),
         "opened": pgettext("circulation state", "Opened"),
         "read": pgettext("circulation state", "Read"),
         "recalled": pgettext("circulation state", "Recalled"),
+        "lapsed": pgettext("circulation state", "Closed unread at archiving"),
     }
 
 
@@ -64,6 +66,7 @@ def _circulation_row(circulation: Circulation, states: dict[str, str]) -> dict:
         (_("Opened %(time)s"), circulation.opened_at),
         (_("Read %(time)s"), circulation.read_at),
         (_("Recalled %(time)s"), circulation.recalled_at),
+        (_("Closed %(time)s"), circulation.lapsed_at),
     ]
     return {
         "reader": str(circulation.reader),

@@ -1,10 +1,15 @@
-"""The intake desk's clock (Celery beat every 5 minutes in office hours).
+"""The intake desk's clock (Celery beat every 5 minutes, round the clock).
 
 - an urgent document still at the intake desk within ``reminder_minutes_before`` of its due
   time: the registering clerk and the head of the document office are reminded;
 - any document still at the intake desk once today's same-day cutoff has passed: the same
   people are reminded (once per document and day);
 - a document past its due time: the office directors are told (escalation).
+
+A document's clock runs when its time counts: always for the round-the-clock urgencies (特提,
+特急 by default: the duty room handles them at night and on holidays), on working days only for
+every other document. So nobody is reminded, and no director is called, on a day off about a
+document that only counts office time: its escalation waits for the next working day (``held``).
 
 Every notification has a deduplication key, so running the sweep again sends nothing twice.
 """
@@ -18,9 +23,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from documents.models import DocumentSettings, IncomingDocument, Status
+from documents.models import DocumentSettings, IncomingDocument, Status, UrgencyRule
 from office import notify, roles
-from office.models import OfficeSettings, User
+from office.models import Notification, OfficeSettings, User
 from office.workdays import WorkCalendar
 
 
@@ -29,6 +34,8 @@ class IntakeSweep:
     due_soon: int = 0
     at_cutoff: int = 0
     overdue: int = 0
+    sent: int = 0  # notifications stored (and e-mailed) by this run; repeats are not sent again
+    held: int = 0  # overdue on office time, on a day off: escalated on the next working day
 
 
 def sweep(*, now: dt.datetime | None = None) -> IntakeSweep:
@@ -43,11 +50,17 @@ def sweep(*, now: dt.datetime | None = None) -> IntakeSweep:
                          "received_at", "secrecy"))
     cal = WorkCalendar.load()
     cutoff = OfficeSettings.load().same_day_cutoff
-    after_cutoff = cal.is_working_day(local.date()) and local.time() >= cutoff
+    working_day = cal.is_working_day(local.date())
+    after_cutoff = working_day and local.time() >= cutoff
+    clock_urgencies = set(UrgencyRule.objects.filter(round_the_clock=True)
+                          .values_list("urgency", flat=True))
     specs, result = [], IntakeSweep()
     for doc in pending:
         url = doc.get_absolute_url()
         clerk_and_head = {doc.registered_by_id, head} - {None}
+        if not (working_day or doc.urgency in clock_urgencies):
+            result.held += doc.due_at <= now
+            continue
         if doc.due_at <= now:
             result.overdue += 1
             for uid in directors:
@@ -70,5 +83,8 @@ def sweep(*, now: dt.datetime | None = None) -> IntakeSweep:
                               "title": _("Still at the intake desk after the cutoff: %(title)s")
                               % {"title": doc.public_title}})
     with transaction.atomic():
+        keys = {s["key"] for s in specs}
+        already = Notification.objects.filter(dedup_key__in=keys).count() if keys else 0
         notify.notify_many(specs)
+    result.sent = len(keys) - already
     return result

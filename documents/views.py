@@ -10,18 +10,22 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from documents import forms, printing, selectors, workflow
 from documents.models import Circulation, DocumentAttachment, DocumentSettings, IncomingDocument
+from documents.steps import STEPS
 from documents.workflow import WorkflowError, is_document_office
-from office import audit
-from office.http import download
+from office import audit, once
+from office.http import download, serve_stored_file
+from office.steps import StepPage, finish
 
 
 def _office(request) -> bool:
-    return is_document_office(request.user)
+    """Whether the user runs the intake desk; computed once per request."""
+    if not hasattr(request, "_document_office"):
+        request._document_office = is_document_office(request.user)
+    return request._document_office
 
 
 def _filters(request) -> tuple[forms.RegisterFilterForm, selectors.RegisterFilters]:
@@ -89,78 +93,53 @@ def register_new(request):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            doc = workflow.register(
-                acting_user=request.user, sender=d["sender"], sender_number=d["sender_number"],
-                title=d["title"], doc_type=d["doc_type"], handling=d["handling"],
-                is_telegram=d["is_telegram"], urgency=d["urgency"] or "",
-                secrecy=d["secrecy"] or "", secrecy_years=d["secrecy_years"], copies=d["copies"],
-                pages=d["pages"], received_at=d["received_at"], signed_by=d["signed_by"],
-                files=d["files"])
+            outcome = once.run_once(
+                request.POST.get(once.FIELD), user=request.user,
+                action=lambda: workflow.register(
+                    acting_user=request.user, sender=d["sender"], sender_number=d["sender_number"],
+                    title=d["title"], doc_type=d["doc_type"], handling=d["handling"],
+                    is_telegram=d["is_telegram"], urgency=d["urgency"] or "",
+                    secrecy=d["secrecy"] or "", secrecy_years=d["secrecy_years"], copies=d["copies"],
+                    pages=d["pages"], received_at=d["received_at"], signed_by=d["signed_by"],
+                    files=d["files"]),
+                describe=lambda doc: (doc.get_absolute_url(), _registered_message(doc)))
         except WorkflowError as exc:
             form.add_error(None, exc.message)
             duplicate = exc.existing
         else:
-            warning = workflow.sender_number_warning(doc.sender_number)
-            if warning:
-                messages.warning(request, warning)
-            messages.success(request, _("Registered as %(number)s, due %(due)s.") % {
-                "number": doc.number, "due": timezone.localtime(doc.due_at).strftime("%m-%d %H:%M")})
-            return redirect(doc)
+            if not outcome.duplicate:
+                warning = workflow.sender_number_warning(outcome.result.sender_number)
+                if warning:
+                    messages.warning(request, warning)
+            return finish(request, outcome, reverse("documents:register"))
     units = selectors.unit_names()
     return render(request, "documents/register_form.html",
                   {"form": form, "units": units, "duplicate": duplicate},
                   status=400 if form.errors else 200)
 
 
-def _get_doc(request, pk: int, office: bool) -> IncomingDocument:
+def _registered_message(doc: IncomingDocument) -> str:
+    message = _("Registered as %(number)s, due %(due)s.") % {
+        "number": doc.number, "due": timezone.localtime(doc.due_at).strftime("%m-%d %H:%M")}
+    if doc.due_provisional:
+        message += " " + _("The due time is provisional: the working-day calendar of %(year)d is "
+                           "not loaded yet.") % {"year": timezone.localtime(doc.due_at).year}
+    return message
+
+
+def _get_doc(request, pk: int, office: bool | None = None) -> IncomingDocument:
     try:
-        return selectors.document_detail(request.user, pk, office=office)
+        return selectors.document_detail(request.user, pk, office=_office(request) if office is None else office)
     except IncomingDocument.DoesNotExist:
         raise Http404 from None
 
 
-STEP_LABELS = {
-    "return_to_sender": gettext_lazy("Return to the sender"),
-    "circulate": gettext_lazy("Circulate"), "add_readers": gettext_lazy("Circulate to more readers"),
-    "submit_for_proposal": gettext_lazy("Pass to the director for a proposal"),
-    "propose": gettext_lazy("Propose handling"), "instruct": gettext_lazy("Instruct"),
-    "assign_handling": gettext_lazy("Assign the handling"),
-    "record_result": gettext_lazy("Record the result"),
-    "record_reply": gettext_lazy("Record the reply"), "close": gettext_lazy("Close"),
-    "archive": gettext_lazy("Archive"), "read_copy": gettext_lazy("I have read it"),
-    "supervise": gettext_lazy("Open a supervision item"),
-}
-STEP_ORDER = ["read_copy", "instruct", "propose", "circulate", "submit_for_proposal",
-              "assign_handling", "record_result", "record_reply", "close", "archive",
-              "return_to_sender", "supervise", "add_readers"]
-STEP_FORMS = {
-    "return_to_sender": forms.ReturnForm, "circulate": forms.ReadersForm,
-    "add_readers": forms.ReadersForm, "submit_for_proposal": forms.NoteForm,
-    "propose": forms.ProposeForm, "instruct": forms.InstructForm, "assign_handling": forms.AssignForm,
-    "record_result": forms.ResultForm, "record_reply": forms.ReplyForm, "read_copy": forms.ReadForm,
-    "supervise": forms.SuperviseForm,
-}
-
-
-def _context(request, doc: IncomingDocument, office: bool, bound: dict | None = None) -> dict:
+def _page_context(request, doc: IncomingDocument) -> dict:
     from supervision.services import items_for_origin
 
-    steps = sorted(workflow.allowed_steps(doc, request.user, office=office), key=STEP_ORDER.index)
-    actions = []
-    for name in steps:
-        form = (bound or {}).get(name)
-        if form is None and name in STEP_FORMS:
-            initial = {}
-            if name == "supervise":
-                done = [i.text for i in doc.instructions.all() if i.text]
-                initial = {"requirement": "\n".join(done) or doc.proposal,
-                           "lead_unit": doc.lead_unit_id, "responsible": doc.handler_id,
-                           "deadline": doc.handling_deadline}
-            form = STEP_FORMS[name](prefix=name, initial=initial)
-        actions.append({"name": name, "label": STEP_LABELS[name], "form": form,
-                        "url": reverse("documents:step", args=[doc.pk, name])})
+    office = _office(request)
     return {
-        "doc": doc, "actions": actions, "office": office,
+        "doc": doc, "office": office,
         "warning": workflow.sender_number_warning(doc.sender_number),
         "items": items_for_origin(doc),
         "recallable": [c for c in doc.circulations.all()
@@ -170,90 +149,39 @@ def _context(request, doc: IncomingDocument, office: bool, bound: dict | None = 
     }
 
 
+DOCUMENT_PAGE = StepPage(
+    steps=STEPS, template="documents/detail.html", url_name="documents:step",
+    get_object=_get_doc,
+    allowed=lambda request, doc: workflow.allowed_steps(doc, request.user, office=_office(request)),
+    context=_page_context,
+)
+
+
 def document_detail(request, pk: int):
     office = _office(request)
     doc = _get_doc(request, pk, office)
     if workflow.open_copy(document=doc, acting_user=request.user):
         doc = _get_doc(request, pk, office)
-    return render(request, "documents/detail.html", _context(request, doc, office))
+    return DOCUMENT_PAGE.render(request, doc)
 
 
-@require_POST
-def document_step(request, pk: int, step: str):
-    if step not in workflow.TRANSITIONS or step == "recall_copy":
-        raise Http404
-    office = _office(request)
-    doc = _get_doc(request, pk, office)
-    form_class = STEP_FORMS.get(step)
-    form = form_class(request.POST, request.FILES, prefix=step) if form_class else None
-    if form is not None and not form.is_valid():
-        messages.error(request, _("Please correct the errors below."))
-        ctx = _context(request, doc, office, bound={step: form})
-        ctx["failed_step"] = step
-        return render(request, "documents/detail.html", ctx, status=400)
-    data = form.cleaned_data if form is not None else {}
-    try:
-        result = _run(step, doc, request.user, data)
-    except WorkflowError as exc:
-        messages.error(request, exc.message)
-        ctx = _context(request, _get_doc(request, pk, office), office,
-                       bound={step: form} if form is not None else None)
-        ctx["failed_step"] = step
-        return render(request, "documents/detail.html", ctx, status=409)
-    if step == "supervise":
-        messages.success(request, _("Supervision item %(number)s opened.") % {"number": result.number})
-    else:
-        messages.success(request, _("Done."))
-    return redirect(doc)
-
-
-def _run(step: str, doc: IncomingDocument, user, d: dict):
-    kw = {"document": doc, "acting_user": user}
-    match step:
-        case "return_to_sender":
-            return workflow.return_to_sender(**kw, reason=d["reason"], note=d["note"])
-        case "circulate":
-            return workflow.circulate(**kw, readers=list(d["readers"]), sequential=d["sequential"])
-        case "add_readers":
-            return workflow.add_readers(**kw, readers=list(d["readers"]), sequential=d["sequential"])
-        case "submit_for_proposal":
-            return workflow.submit_for_proposal(**kw, note=d["note"])
-        case "propose":
-            return workflow.propose(**kw, proposal=d["proposal"], leaders=d["leaders"])
-        case "instruct":
-            return workflow.instruct(**kw, text=d["text"])
-        case "assign_handling":
-            return workflow.assign_handling(**kw, lead_unit=d["lead_unit"], handler=d["handler"],
-                                            co_units=d["co_units"], deadline=d["deadline"])
-        case "record_result":
-            return workflow.record_result(**kw, result=d["text"])
-        case "record_reply":
-            return workflow.record_reply(**kw, reply=d["text"])
-        case "close":
-            return workflow.close(**kw)
-        case "archive":
-            return workflow.archive(**kw)
-        case "read_copy":
-            return workflow.read_copy(**kw, comment=d["comment"])
-        case "supervise":
-            return workflow.supervise(**kw, requirement=d["requirement"], lead_unit=d["lead_unit"],
-                                      responsible=d["responsible"], deadline=d["deadline"],
-                                      working_days=d["working_days"])
-    raise Http404
+document_step = DOCUMENT_PAGE.step_view()
 
 
 @require_POST
 def recall(request, pk: int, circulation_pk: int):
-    office = _office(request)
-    doc = _get_doc(request, pk, office)
-    copy = get_object_or_404(Circulation, pk=circulation_pk, document=doc)
+    doc = _get_doc(request, pk)
+    copy = get_object_or_404(Circulation.objects.select_related("reader"), pk=circulation_pk, document=doc)
     try:
-        workflow.recall_copy(document=doc, acting_user=request.user, circulation=copy)
+        outcome = once.run_once(
+            request.POST.get(once.FIELD), user=request.user,
+            action=lambda: workflow.recall_copy(document=doc, acting_user=request.user, circulation=copy),
+            describe=lambda result: (doc.get_absolute_url(), _("%(reader)s's copy of %(number)s recalled.")
+                                     % {"reader": copy.reader.get_full_name(), "number": doc.number}))
     except WorkflowError as exc:
         messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Copy recalled."))
-    return redirect(doc)
+        return redirect(doc)
+    return finish(request, outcome, doc.get_absolute_url())
 
 
 def routing_slip(request, pk: int):
@@ -271,4 +199,4 @@ def attachment(request, pk: int):
     _get_doc(request, att.document_id, _office(request))
     audit.record("documents.download_attachment", actor=request.user, obj=att.document,
                  detail={"attachment": att.pk, "name": att.name})
-    return FileResponse(att.file.open("rb"), as_attachment=True, filename=att.name)
+    return serve_stored_file(att.file, filename=att.name, content_type=att.content_type)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import zlib
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -31,8 +32,10 @@ from documents.models import (
     Status,
     UrgencyRule,
 )
-from office import audit, docnumbers, notify, numbering, roles
+from office import audit, dates, docnumbers, notify, numbering, queueing, roles
+from office.dates import Bound
 from office.models import Unit, User
+from office.uploads import UploadPolicy, check_uploads
 from office.workdays import WorkCalendar
 from office.workflow import WorkflowError, audited_step, require_text
 
@@ -60,7 +63,13 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
 ALLOWED_SUFFIXES = {".pdf", ".ofd", ".doc", ".docx", ".wps", ".jpg", ".jpeg", ".png", ".tif",
                     ".tiff", ".txt"}
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+ATTACHMENTS = UploadPolicy(suffixes=frozenset(ALLOWED_SUFFIXES), max_bytes=MAX_UPLOAD_BYTES)
 ADVISORY_REGISTER = 7_001  # namespace of the advisory locks taken by registration
+
+
+def telegram_urgency_message() -> str:
+    return _("A telegram always carries one of the four telegram urgencies: 平急, 加急, 特急 or 特提 "
+             "(电信公文随到随办).")
 
 
 # --- who may act -------------------------------------------------------------------------
@@ -84,6 +93,8 @@ def _current_instruction(doc: IncomingDocument) -> Instruction | None:
 
 
 def may(step: str, doc: IncomingDocument, user, *, office: bool | None = None) -> bool:
+    if doc.status == S.PROPOSING and not roles.has_role(user, roles.OFFICE_DIRECTOR):
+        return False  # waiting for 拟办: the directors' alone (the clerk assigns after 批办)
     office = is_document_office(user) if office is None else office
     if step in ("return_to_sender", "circulate", "add_readers", "submit_for_proposal", "close",
                 "archive", "recall_copy"):
@@ -99,7 +110,7 @@ def may(step: str, doc: IncomingDocument, user, *, office: bool | None = None) -
         return office or doc.handler_id == user.pk
     if step == "read_copy":
         return doc.circulations.filter(reader=user, sent_at__isnull=False, read_at__isnull=True,
-                                       recalled_at__isnull=True).exists()
+                                       recalled_at__isnull=True, lapsed_at__isnull=True).exists()
     if step == "supervise":
         return office
     return False
@@ -126,7 +137,8 @@ def allowed_steps(doc: IncomingDocument, user, *, office: bool | None = None) ->
 
 
 def _unfinished_copies(doc: IncomingDocument) -> int:
-    return doc.circulations.filter(read_at__isnull=True, recalled_at__isnull=True).count()
+    return doc.circulations.filter(read_at__isnull=True, recalled_at__isnull=True,
+                                   lapsed_at__isnull=True).count()
 
 
 # --- plumbing ----------------------------------------------------------------------------
@@ -209,25 +221,53 @@ def find_duplicate(sender: Unit, sender_number: str) -> IncomingDocument | None:
             .exclude(status=S.RETURNED).order_by("pk").first())
 
 
-def due_time(received_at: dt.datetime, urgency: str, cal: WorkCalendar | None = None) -> dt.datetime:
-    """当日文件当日清: an ordinary document is due at the end of the receiving working day (the
-    next one after the cutoff); an urgent one after its urgency's working minutes."""
+@dataclass(frozen=True)
+class Due:
+    at: dt.datetime
+    provisional: bool  # computed across a year the calendar does not cover
+
+
+def due(received_at: dt.datetime, urgency: str, cal: WorkCalendar | None = None) -> Due:
+    """The clock of a document received at ``received_at``. 当日文件当日清: an ordinary
+    document is due at the end of the receiving working day (the next one after the cutoff or
+    on a day off); an urgent one after its urgency's minutes (*Urgency time limits*): clock
+    minutes for the round-the-clock urgencies (特提, 特急: the duty room handles them at night
+    and on holidays), office minutes for the others. Office-time arithmetic that touches a
+    year the calendar has not loaded is provisional."""
     cal = cal or WorkCalendar.load()
-    if urgency:
-        rule = UrgencyRule.objects.filter(urgency=urgency).first()
-        if rule is not None:
-            return cal.add_working_minutes(received_at, rule.minutes)
-    return cal.same_day_due(received_at)
+    rule = UrgencyRule.objects.filter(urgency=urgency).first() if urgency else None
+    if rule is not None and rule.round_the_clock:
+        return Due(received_at + dt.timedelta(minutes=rule.minutes), False)
+    at = (cal.add_working_minutes(received_at, rule.minutes) if rule is not None
+          else cal.same_day_due(received_at))
+    return Due(at, not cal.covers_span(timezone.localdate(received_at), timezone.localdate(at)))
 
 
-def _check_upload(f) -> None:
-    from pathlib import Path
+def due_time(received_at: dt.datetime, urgency: str, cal: WorkCalendar | None = None) -> dt.datetime:
+    return due(received_at, urgency, cal).at
 
-    if Path(f.name).suffix.lower() not in ALLOWED_SUFFIXES:
-        raise WorkflowError(_("“%(name)s”: only PDF, OFD, Word, WPS, text and image files are "
-                              "accepted.") % {"name": f.name}, code="invalid")
-    if f.size > MAX_UPLOAD_BYTES:
-        raise WorkflowError(_("“%(name)s” is larger than 50 MB.") % {"name": f.name}, code="invalid")
+
+def handling_deadline(typed: dt.date, cal: WorkCalendar | None = None) -> tuple[dt.date, bool]:
+    """The handling deadline that applies to ``typed`` (``WorkCalendar.deadline_on``: a day off
+    moves it to the next working day) and whether it is provisional (year not loaded)."""
+    cal = cal or WorkCalendar.load()
+    applied = cal.deadline_on(typed)
+    return applied, not cal.covers_span(timezone.localdate(), applied)
+
+
+def _attach(doc: IncomingDocument, checked) -> None:
+    """Store the checked files; their text is extracted after the commit by a task with limits
+    (``documents.tasks.extract_attachment_text``), never inside the registration."""
+    from documents.tasks import extract_attachment_text
+
+    for c in checked:
+        extractable = extract.can_extract(c.name, c.content_type)
+        att = DocumentAttachment.objects.create(
+            document=doc, file=c.file, name=c.name, size=c.size, content_type=c.content_type,
+            extraction=DocumentAttachment.Extraction.PENDING if extractable
+            else DocumentAttachment.Extraction.NONE)
+        if extractable:
+            queueing.enqueue_on_commit(extract_attachment_text, att.pk)  # or the extraction sweep
 
 
 def reindex(doc: IncomingDocument) -> None:
@@ -264,12 +304,14 @@ def register(
         raise WorkflowError(_("Only the document office registers documents."), code="forbidden")
     title = require_text(title, _("The title is required."))
     sender_number = (sender_number or "").strip()
-    allowed = TELEGRAM_URGENCIES if is_telegram else DOCUMENT_URGENCIES
-    if urgency not in allowed:
-        raise WorkflowError(_("This urgency is only for telegrams.") if not is_telegram
+    if is_telegram and urgency not in TELEGRAM_URGENCIES:
+        raise WorkflowError(telegram_urgency_message(), code="invalid")
+    if not is_telegram and urgency not in DOCUMENT_URGENCIES:
+        raise WorkflowError(_("This urgency is only for telegrams.") if urgency in TELEGRAM_URGENCIES
                             else _("Unknown urgency."), code="invalid")
-    if received_at > timezone.now() + dt.timedelta(minutes=5):
-        raise WorkflowError(_("The time received cannot be in the future."), code="invalid")
+    if received_at is None:
+        raise WorkflowError(_("Give the date and time received."), code="required")
+    dates.require(received_at, Bound.RECEIVED)
     if secrecy:
         if not may_see_classified(acting_user):
             raise WorkflowError(_("Only cleared staff may register classified documents."),
@@ -284,8 +326,7 @@ def register(
                                 % {"n": SECRECY_MAX_YEARS[secrecy]}, code="invalid")
     else:
         secrecy_years = None
-    for f in files:
-        _check_upload(f)
+    checked = check_uploads(files, ATTACHMENTS)
     if sender_number:
         # two clerks (or a double click) registering the same sender's number: the second waits
         # here until the first commits, then finds it as a duplicate
@@ -303,21 +344,19 @@ def register(
                             code="duplicate", existing=duplicate)
     year = timezone.localtime(received_at).year
     serial = numbering.next_value("incoming", year)
+    clock = due(received_at, urgency)
     doc = IncomingDocument.objects.create(
         year=year, serial=serial, number=f"收〔{year}〕{serial}号", sender=sender,
         sender_number=sender_number, title=title, doc_type=doc_type, is_telegram=is_telegram,
         urgency=urgency, secrecy=secrecy, secrecy_years=secrecy_years, copies=copies, pages=pages,
         handling=handling, received_at=received_at, signed_by=signed_by, registered_by=acting_user,
-        due_at=due_time(received_at, urgency),
+        due_at=clock.at, due_provisional=clock.provisional,
     )
-    for f in files:
-        data = f.read()
-        f.seek(0)
-        DocumentAttachment.objects.create(document=doc, file=f, name=f.name[:200], size=f.size,
-                                          text=extract.extract_text(f.name, data))
+    _attach(doc, checked)
     reindex(doc)
     _event(doc, DocumentEvent.Kind.REGISTERED, acting_user,
-           data={"due_at": doc.due_at.isoformat(), "warning": sender_number_warning(sender_number)})
+           data={"due_at": doc.due_at.isoformat(), "due_provisional": doc.due_provisional,
+                 "warning": sender_number_warning(sender_number)})
     audit.record("documents.register", actor=acting_user, obj=doc,
                  detail={"classified": bool(secrecy), "urgency": urgency})
     return doc
@@ -392,11 +431,13 @@ def add_readers(*, document: IncomingDocument, acting_user, readers: Sequence[Us
 
 def open_copy(*, document: IncomingDocument, acting_user) -> bool:
     """Mark the reader's copy opened (a read receipt, when the reader opens the page).
-    Idempotent; returns True when it changed something."""
+    Idempotent; returns True when it changed something. An archived document never changes:
+    its copies are read or closed, and opening it records nothing."""
     with transaction.atomic():
         changed = Circulation.objects.filter(
             document=document, reader=acting_user, sent_at__isnull=False, opened_at__isnull=True,
-            recalled_at__isnull=True).update(opened_at=timezone.now())
+            recalled_at__isnull=True, lapsed_at__isnull=True,
+        ).exclude(document__status=S.ARCHIVED).update(opened_at=timezone.now())
         if changed:
             _event(document, DocumentEvent.Kind.OPENED, acting_user)
             audit.record("documents.open_copy", actor=acting_user, obj=document)
@@ -410,7 +451,8 @@ def read_copy(*, document: IncomingDocument, acting_user, comment: str = "") -> 
     doc = _lock(document)
     _check("read_copy", doc, acting_user)
     copy = doc.circulations.select_for_update().get(reader=acting_user, sent_at__isnull=False,
-                                                    read_at__isnull=True, recalled_at__isnull=True)
+                                                    read_at__isnull=True, recalled_at__isnull=True,
+                                                    lapsed_at__isnull=True)
     now = timezone.now()
     copy.read_at, copy.comment = now, (comment or "").strip()
     copy.opened_at = copy.opened_at or now
@@ -506,25 +548,31 @@ def instruct(*, document: IncomingDocument, acting_user, text: str) -> Instructi
 def assign_handling(*, document: IncomingDocument, acting_user, lead_unit: Unit, handler: User,
                     co_units: Iterable[Unit] = (), deadline: dt.date | None = None) -> IncomingDocument:
     """承办: the lead unit (主办), co-units (协办), the handler and a deadline (required when
-    the document is urgent)."""
+    the document is urgent). A deadline on a day off ends on the next working day; the typed
+    date stays in the event's data."""
     doc = _lock(document)
     _check("assign_handling", doc, acting_user)
     if doc.is_urgent and deadline is None:
         raise WorkflowError(_("An urgent document needs a handling deadline."), code="required")
-    if deadline is not None and deadline < timezone.localdate():
-        raise WorkflowError(_("The handling deadline cannot be in the past."), code="invalid")
+    typed, provisional = deadline, False
+    if deadline is not None:
+        dates.require(deadline, Bound.DEADLINE)
+        deadline, provisional = handling_deadline(deadline)
     if handler.unit_id != lead_unit.pk:
         raise WorkflowError(_("The handler must belong to the lead unit."), code="invalid")
     if doc.secrecy and not may_see_classified(handler):
         raise WorkflowError(_("A classified document goes only to a handler cleared for it."),
                             code="classified")
     doc.lead_unit, doc.handler, doc.handling_deadline = lead_unit, handler, deadline
+    doc.handling_deadline_provisional = provisional
     co = [u for u in co_units if u.pk != lead_unit.pk]
-    event = _move(doc, acting_user, "assign_handling", DocumentEvent.Kind.ASSIGNED,
-                  data={"lead_unit": str(lead_unit), "handler": str(handler),
-                        "co_units": [str(u) for u in co],
-                        "deadline": deadline.isoformat() if deadline else ""},
-                  fields=["lead_unit", "handler", "handling_deadline"])
+    data = {"lead_unit": str(lead_unit), "handler": str(handler), "co_units": [str(u) for u in co],
+            "deadline": deadline.isoformat() if deadline else ""}
+    if typed != deadline:
+        data["deadline_typed"] = typed.isoformat()
+    event = _move(doc, acting_user, "assign_handling", DocumentEvent.Kind.ASSIGNED, data=data,
+                  fields=["lead_unit", "handler", "handling_deadline",
+                          "handling_deadline_provisional"])
     doc.co_units.set(co)
     _notify(event, [handler.pk, lead_unit.head_id],
             _("To handle: %(title)s") % {"title": doc.public_title}, doc.number)
@@ -564,17 +612,25 @@ def close(*, document: IncomingDocument, acting_user) -> IncomingDocument:
 @step("archive")
 def archive(*, document: IncomingDocument, acting_user) -> IncomingDocument:
     """归档: read-only from then on; the routing slip is rendered and kept with it (after the
-    commit, by a Celery task)."""
+    commit, by a Celery task). A document for reading is archived once every copy is read (or
+    recalled). Archiving a closed document closes its circulation: a copy still unread lapses
+    (named in the archive event and on the routing slip) and can no longer be opened or read."""
     doc = _lock(document)
+    _check("archive", doc, acting_user)
     if doc.status == S.CIRCULATING and _unfinished_copies(doc):
         raise WorkflowError(_("Some readers have not read the document yet."), code="unread")
     doc.archived_at = timezone.now()
     doc.closed_at = doc.closed_at or doc.archived_at
-    _move(doc, acting_user, "archive", DocumentEvent.Kind.ARCHIVED,
+    unread = list(doc.circulations.select_for_update().filter(
+        read_at__isnull=True, recalled_at__isnull=True, lapsed_at__isnull=True)
+        .select_related("reader").order_by("order"))
+    Circulation.objects.filter(pk__in=[c.pk for c in unread]).update(lapsed_at=doc.archived_at)
+    _move(doc, acting_user, "archive", DocumentEvent.Kind.ARCHIVED, checked=True,
+          data={"lapsed": [str(c.reader) for c in unread]} if unread else None,
           fields=["archived_at", "closed_at"])
     from documents.tasks import store_routing_slip
 
-    transaction.on_commit(lambda: store_routing_slip.delay(doc.pk))
+    queueing.enqueue_on_commit(store_routing_slip, doc.pk)  # or the slip sweep, broker down
     return doc
 
 
@@ -603,3 +659,52 @@ def supervise(*, document: IncomingDocument, acting_user, requirement: str, lead
     _move(doc, acting_user, "supervise", DocumentEvent.Kind.SUPERVISED,
           data={"item": item.pk, "number": item.number})
     return item
+
+
+# --- the calendar changed ------------------------------------------------------------------
+
+def recalculate_for_year(*, year: int, loaded: bool, cal: WorkCalendar, acting_user=None) -> int:
+    """Listener of ``office.calendar_years``: when ``year`` is loaded, the due times computed
+    provisionally are computed again (and documents in handling get their handling deadline
+    moved off a day off of that year); when a year is unloaded, what depends on it is flagged
+    provisional again. Each change leaves a "recalculated" event. Returns the documents changed."""
+    changed, events = 0, []
+    if not loaded:
+        tz = timezone.get_default_timezone()
+        start, end = dt.datetime(year, 1, 1, tzinfo=tz), dt.datetime(year + 1, 1, 1, tzinfo=tz)
+        clock = list(UrgencyRule.objects.filter(round_the_clock=True).values_list("urgency", flat=True))
+        changed += (IncomingDocument.objects.filter(due_provisional=False, received_at__lt=end,
+                                                    due_at__gte=start)
+                    .exclude(urgency__in=clock).update(due_provisional=True))
+        changed += IncomingDocument.objects.filter(
+            handling_deadline__year=year, handling_deadline_provisional=False).update(
+            handling_deadline_provisional=True)
+        return changed
+    for doc in IncomingDocument.objects.select_for_update().filter(due_provisional=True):
+        clock = due(doc.received_at, doc.urgency, cal)
+        if clock.at != doc.due_at:
+            events.append(DocumentEvent(document=doc, kind=DocumentEvent.Kind.RECALCULATED,
+                                        actor=acting_user, to_status=doc.status, data={
+                                            "field": "due_at", "reason": "year_loaded", "year": year,
+                                            "from": timezone.localtime(doc.due_at).isoformat(),
+                                            "to": timezone.localtime(clock.at).isoformat()}))
+        doc.due_at, doc.due_provisional = clock.at, clock.provisional
+        doc.save(update_fields=["due_at", "due_provisional"])
+        changed += 1
+    for doc in IncomingDocument.objects.select_for_update().filter(
+            handling_deadline__year=year, handling_deadline_provisional=True):
+        applied = doc.handling_deadline
+        if doc.status == S.HANDLING:
+            applied = cal.deadline_on(doc.handling_deadline)
+        if applied != doc.handling_deadline:
+            events.append(DocumentEvent(document=doc, kind=DocumentEvent.Kind.RECALCULATED,
+                                        actor=acting_user, to_status=doc.status, data={
+                                            "field": "handling_deadline", "reason": "year_loaded",
+                                            "year": year, "from": doc.handling_deadline.isoformat(),
+                                            "to": applied.isoformat()}))
+        doc.handling_deadline = applied
+        doc.handling_deadline_provisional = not cal.covers_span(timezone.localdate(), applied)
+        doc.save(update_fields=["handling_deadline", "handling_deadline_provisional"])
+        changed += 1
+    DocumentEvent.objects.bulk_create(events)
+    return changed

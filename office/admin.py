@@ -16,18 +16,21 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from office import audit, roles, services
+from office import audit, calendar_years, roles, selectors, services
 from office.exports import safe_row
 from office.models import (
     AuditEvent,
     CalendarDay,
+    CalendarYear,
     OfficeSettings,
     Post,
     Rule,
+    RuleAcknowledgement,
     RuleVersion,
     Unit,
     User,
 )
+from office.text import normalize_text, same_text
 
 
 @admin.register(Unit)
@@ -142,7 +145,8 @@ class RuleForm(forms.ModelForm):
     version (``services.revise_rule``); the old ones stay readable."""
 
     version_title = forms.CharField(label=_("Title"), max_length=200)
-    version_body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 18}))
+    version_body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 18}),
+                                   strip=False)  # keeps a first paragraph's indentation
     version_from = forms.DateField(label=_("New version in force from"), required=False,
                                    help_text=_("Default: today."))
 
@@ -156,12 +160,28 @@ class RuleForm(forms.ModelForm):
         if self.latest:
             self.fields["version_title"].initial = self.latest.title
             self.fields["version_body"].initial = self.latest.body
+            bound = selectors.bound_users(self.instance)
+            acknowledged = RuleAcknowledgement.objects.filter(version=self.latest, user__in=bound).count()
+            self.rebinding = bound.count()
+            self.fields["version_body"].help_text = _(
+                "Changing the title or the text creates version %(number)d: the %(count)d people "
+                "this rule binds must acknowledge it again (%(acknowledged)d of them have "
+                "acknowledged the current version) and are notified. Line breaks and spaces at "
+                "the ends of lines are not a change.") % {
+                "number": self.latest.number + 1, "count": self.rebinding, "acknowledged": acknowledged}
+
+    def clean_version_body(self):
+        body = normalize_text(self.cleaned_data["version_body"])
+        if not body:
+            raise ValidationError(_("The text is required."), code="required")
+        return body
 
     def clean(self):
         data = super().clean()
         latest = self.latest
-        changed = latest is not None and (data.get("version_title"), data.get("version_body")) != (
-            latest.title, latest.body)
+        changed = latest is not None and not (
+            same_text(data.get("version_title"), latest.title)
+            and same_text(data.get("version_body"), latest.body))
         start = data.get("version_from") or timezone.localdate()
         if changed and start <= latest.in_force_from:
             self.add_error("version_from", _(
@@ -227,6 +247,134 @@ class CalendarDayAdmin(admin.ModelAdmin):
         from django.utils.formats import date_format
 
         return date_format(obj.date, "l")
+
+
+class CalendarYearForm(forms.ModelForm):
+    """Marking a year loaded by hand, once its days are entered under the working-day calendar."""
+
+    confirmed = forms.BooleanField(
+        label=_("I have checked this year's holidays and make-up workdays against the State "
+                "Council's notice"), required=True)
+
+    class Meta:
+        model = CalendarYear
+        fields = ("year", "note")
+
+
+class LoadYearForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2099)
+    note = forms.CharField(label=_("Notice"), max_length=200, required=False,
+                           help_text=_("The State Council notice it was checked against: its title or number, and "
+                                       "the date it was issued."))
+    confirmed = forms.BooleanField(
+        label=_("I have checked every day above against the State Council's notice"),
+        required=False)
+
+
+@admin.register(CalendarYear)
+class CalendarYearAdmin(admin.ModelAdmin):
+    """Loaded years. "Load a year" fills a year from the holiday data package after the admin
+    has checked it day by day; adding a year by hand marks the days entered as complete."""
+
+    form = CalendarYearForm
+    list_display = ("year", "source", "note", "loaded_at", "loaded_by", "days")
+    readonly_fields = ("source", "loaded_at", "loaded_by")
+
+    @admin.display(description=_("days off / make-up workdays"))
+    def days(self, obj):
+        rows = CalendarDay.objects.filter(date__year=obj.year)
+        return f"{rows.filter(kind=CalendarDay.Kind.HOLIDAY).count()} / " \
+               f"{rows.filter(kind=CalendarDay.Kind.WORKDAY).count()}"
+
+    def get_fields(self, request, obj=None):
+        return ("year", "note", "confirmed") if obj is None else ("year", "source", "note",
+                                                                  "loaded_at", "loaded_by")
+
+    def get_readonly_fields(self, request, obj=None):
+        return () if obj is None else ("year", "source", "loaded_at", "loaded_by")
+
+    def get_urls(self):
+        from django.urls import path
+
+        return [path("load/", self.admin_site.admin_view(self.load_view),
+                     name="office_calendaryear_load"), *super().get_urls()]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        entry = calendar_years.load_year(year=obj.year, acting_user=request.user,
+                                         source=CalendarYear.Source.MANUAL, note=obj.note)
+        obj.pk, obj.loaded_at, obj.loaded_by = entry.pk, entry.loaded_at, entry.loaded_by
+        obj._state.adding = False
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if obj is None:
+            class Checked(form):
+                def clean(self):
+                    data = super().clean()
+                    year = data.get("year")
+                    if year and not CalendarDay.objects.filter(
+                            date__year=year, kind=CalendarDay.Kind.HOLIDAY).exists():
+                        self.add_error("year", _(
+                            "No holiday of %(year)d is entered yet: enter the days of the State "
+                            "Council's notice first.") % {"year": year})
+                    return data
+            return Checked
+        return form
+
+    def delete_model(self, request, obj):
+        calendar_years.unload_year(entry=obj, acting_user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            calendar_years.unload_year(entry=obj, acting_user=request.user)
+
+    def load_view(self, request):
+        """Load a year from the holiday data package: choose the year, see every day it would
+        create, change or remove, confirm against the notice."""
+        from django.shortcuts import redirect
+        from django.template.response import TemplateResponse
+
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        cov = calendar_years.coverage()
+        available = calendar_years.package_years()
+        default = next(iter(cov.in_package), None) or (cov.missing[0] if cov.missing else None)
+        form = LoadYearForm(request.POST or request.GET or None, initial={"year": default})
+        plan = None
+        if form.is_bound and form.is_valid():
+            year = form.cleaned_data["year"]
+            days = calendar_years.package_days(year)
+            if not days:
+                form.add_error("year", _(
+                    "The holiday data package (%(package)s) has no data for %(year)d. Enter the "
+                    "days by hand under Working-day calendar, then add the year here.")
+                    % {"package": calendar_years.package_version() or "-", "year": year})
+            else:
+                plan = calendar_years.plan_year(year, days)
+                if request.method == "POST" and "load" in request.POST:
+                    if not form.cleaned_data["confirmed"]:
+                        form.add_error("confirmed", _("Check the days against the notice first."))
+                    else:
+                        try:
+                            calendar_years.load_year(
+                                year=year, acting_user=request.user,
+                                source=CalendarYear.Source.PACKAGE, days=days,
+                                note=form.cleaned_data["note"] or calendar_years.package_version())
+                        except ValidationError as exc:
+                            form.add_error(None, exc.messages[0])
+                        else:
+                            self.message_user(request, _("%(year)d is loaded.") % {"year": year})
+                            return redirect("admin:office_calendaryear_changelist")
+        context = {
+            **self.admin_site.each_context(request), "opts": self.model._meta,
+            "title": _("Load a year from the holiday data package"), "form": form, "plan": plan,
+            "package": calendar_years.package_version(), "available": available,
+            "coverage": cov,
+        }
+        return TemplateResponse(request, "admin/office/calendaryear/load.html", context,
+                                status=400 if form.errors else 200)
 
 
 @admin.register(OfficeSettings)

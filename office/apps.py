@@ -9,11 +9,14 @@ class OfficeConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from office import desk, roles, signals
+        from office import calendar_years, checks, desk, roles, signals  # noqa: F401 (checks registers)
 
         post_migrate.connect(signals.sync_roles_after_migrate, dispatch_uid="office_sync_roles")
         signals.connect()
 
+        desk.register_panel(desk.DeskPanel("calendar", _("Working-day calendar"),
+                                           "office/_calendar_panel.html", calendar_years.desk_panel,
+                                           order=0))
         desk.register_nav(desk.NavItem("desk", _("My desk"), "office:desk", order=0))
         desk.register_nav(desk.NavItem("rules", _("Rules"), "office:rules", order=80))
         desk.register_nav(desk.NavItem(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 
 class PersonChoiceField(forms.ModelChoiceField):
@@ -15,17 +16,30 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class MultipleFileField(forms.FileField):
-    """Several files in one input; each is cleaned like a FileField. Apps check types/sizes."""
+    """Several files in one input; each is cleaned like a FileField, then the whole set is
+    checked against the app's ``office.uploads.UploadPolicy`` (content matches the name, sizes,
+    number of files). The workflow step checks again: the form only answers early."""
 
     widget = MultipleFileInput
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, policy=None, **kwargs):
         kwargs.setdefault("required", False)
+        self.policy = policy
         super().__init__(*args, **kwargs)
+        if policy is not None:
+            self.widget.attrs.setdefault("accept", ",".join(sorted(policy.suffixes)))
 
     def clean(self, data, initial=None):
+        from office.uploads import UploadRefused, check_uploads
+
         files = data if isinstance(data, list | tuple) else ([data] if data else [])
-        return [super(MultipleFileField, self).clean(f, initial) for f in files]
+        cleaned = [super(MultipleFileField, self).clean(f, initial) for f in files]
+        if self.policy is not None:
+            try:
+                check_uploads(cleaned, self.policy)
+            except UploadRefused as exc:
+                raise ValidationError(exc.message, code=exc.code) from None
+        return cleaned
 
 
 class DateInput(forms.DateInput):
@@ -40,3 +54,53 @@ class DateTimeInput(forms.DateTimeInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class DeadlineInput(DateInput):
+    """A date input for deadlines that tells the user, as soon as a date is picked, the date
+    that applies (a deadline on a day off ends on the next working day) and whether the year's
+    calendar is loaded. Without JavaScript the form still works; the pages show the applied
+    date after saving."""
+
+    template_name = "office/widgets/deadline_input.html"
+
+    def get_context(self, name, value, attrs):
+        from django.urls import reverse
+
+        attrs = {**(attrs or {}), "hx-get": reverse("office:deadline_hint"),
+                 "hx-trigger": "change", "hx-target": "next .zb-deadline-hint",
+                 "hx-swap": "innerHTML"}
+        return super().get_context(name, value, attrs)
+
+
+class BoundedDateField(forms.DateField):
+    """A date checked against one of ``office.dates``' bounds, with its message."""
+
+    def __init__(self, *args, bound, **kwargs):
+        from office.dates import Bound
+
+        self.bound = bound
+        if "widget" not in kwargs:
+            kwargs["widget"] = DeadlineInput() if bound == Bound.DEADLINE else DateInput()
+        super().__init__(*args, **kwargs)
+
+    def validate(self, value):
+        from office import dates
+
+        super().validate(value)
+        dates.clean(value, self.bound)
+
+
+class BoundedDateTimeField(forms.DateTimeField):
+    """A date and time checked against one of ``office.dates``' bounds, with its message."""
+
+    def __init__(self, *args, bound, **kwargs):
+        self.bound = bound
+        kwargs.setdefault("widget", DateTimeInput())
+        super().__init__(*args, **kwargs)
+
+    def validate(self, value):
+        from office import dates
+
+        super().validate(value)
+        dates.clean(value, self.bound)

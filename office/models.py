@@ -210,9 +210,48 @@ class CalendarDay(models.Model):
         verbose_name = _("calendar day")
         verbose_name_plural = _("working-day calendar")
         ordering = ["date"]
+        constraints = [
+            models.CheckConstraint(condition=Q(date__gte=dt.date(2000, 1, 1), date__lte=dt.date(2099, 12, 31)),
+                                   name="calendar_day_supported_range",
+                                   violation_error_message=_("Choose a date between 2000 and 2099.")),
+        ]
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.name} ({self.get_kind_display()})"
+
+
+class CalendarYear(models.Model):
+    """A year the calendar covers: its holidays and make-up workdays are entered and were
+    checked against the State Council's notice. Arithmetic in a year without this row runs on
+    the plain Monday-Friday week and is flagged as provisional (``office.workdays``)."""
+
+    class Source(models.TextChoices):
+        SEED = "seed", _("Shipped with the system")
+        PACKAGE = "package", _("Holiday data package, checked against the notice")
+        MANUAL = "manual", _("Entered by hand from the notice")
+
+    year = models.PositiveIntegerField(_("year"), unique=True)
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices,
+                              default=Source.MANUAL)
+    note = models.CharField(_("notice"), max_length=200, blank=True,
+                            help_text=_("The State Council notice it was checked against: its title or number, and "
+                                        "the date it was issued."))
+    loaded_at = models.DateTimeField(_("loaded at"), default=timezone.now)
+    loaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("loaded by"), null=True,
+                                  blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("loaded calendar year")
+        verbose_name_plural = _("loaded calendar years")
+        ordering = ["-year"]
+        constraints = [
+            models.CheckConstraint(condition=Q(year__gte=2000, year__lte=2099),
+                                   name="calendar_year_supported_range",
+                                   violation_error_message=_("Choose a year between 2000 and 2099.")),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.year)
 
 
 class SingletonSettings:
@@ -358,3 +397,23 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_name} {self.action}"
+
+
+class Submission(models.Model):
+    """A one-time form token that has been used (see ``office.once``). The key is unique, so a
+    second request carrying the same token finds the first one's result instead of acting again."""
+
+    key = models.CharField(_("token"), max_length=64, primary_key=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), null=True,
+                             on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+    result_url = models.CharField(_("result"), max_length=300, blank=True)
+    result_message = models.CharField(_("message"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("form submission")
+        verbose_name_plural = _("form submissions")
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return self.key

@@ -1,5 +1,8 @@
 """Notifications: stored in the in-app inbox, e-mailed by Celery after the commit.
 
+Queueing the e-mail never fails the step that notified (``office.queueing``): with the broker
+down the e-mail stays unsent and ``office.tasks.resend_pending_email`` sends it later.
+
 ``notify`` is the one entry point. Its ``key`` is unique across all notifications: calling it
 again with the same key stores nothing and sends nothing, so a sweep that runs twice, or a
 worker that dies half way and is retried, never notifies twice.
@@ -16,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from office import queueing
 from office.models import Notification
 
 EMAIL_CLAIM_TIMEOUT = timedelta(minutes=10)
@@ -47,7 +51,7 @@ def notify(
     if notification.send_email:
         from office.tasks import send_notification_email
 
-        transaction.on_commit(lambda: send_notification_email.delay(notification.pk))
+        queueing.enqueue_on_commit(send_notification_email, notification.pk)
     return notification
 
 
@@ -77,8 +81,8 @@ def notify_many(specs: list[dict]) -> dict[str, int]:
     if to_send:
         from office.tasks import send_notification_emails
 
-        transaction.on_commit(lambda: [send_notification_emails.delay(to_send[i:i + 200])
-                                       for i in range(0, len(to_send), 200)])
+        for i in range(0, len(to_send), 200):
+            queueing.enqueue_on_commit(send_notification_emails, to_send[i:i + 200])
     return {key: pk for key, pk, *_rest in rows}
 
 
@@ -98,8 +102,14 @@ def deliver_email(notification_id: int) -> bool:
     body = notification.body
     if notification.url:
         body = f"{body}\n\n{settings.SITE_URL}{notification.url}"
-    send_mail(notification.title, body, settings.DEFAULT_FROM_EMAIL,
-              [notification.recipient.email], fail_silently=False)
+    try:
+        send_mail(notification.title, body, settings.DEFAULT_FROM_EMAIL,
+                  [notification.recipient.email], fail_silently=False)
+    except Exception:
+        # release the claim, so the task's retry (or the sweep) can send it
+        Notification.objects.filter(pk=notification_id, email_sent_at__isnull=True).update(
+            email_claimed_at=None)
+        raise
     Notification.objects.filter(pk=notification_id).update(email_sent_at=timezone.now())
     return True
 

@@ -49,7 +49,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     UNIT_CONTACT: set(),
     SYSTEM_ADMIN: {
         *(f"office.{a}_{m}" for a in ("add", "change", "view", "delete")
-          for m in ("unit", "post", "calendarday")),
+          for m in ("unit", "post", "calendarday", "calendaryear")),
         *(f"office.{a}_{m}" for a in ("add", "change", "view") for m in ("rule", "user")),
         "office.view_ruleversion",
         "office.change_officesettings", "office.view_officesettings",

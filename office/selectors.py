@@ -54,6 +54,14 @@ def binds(rule: Rule, user: User) -> bool:
     return not post_ids or user.post_id in post_ids
 
 
+def bound_users(rule: Rule) -> QuerySet[User]:
+    """The active people ``rule`` binds (as ``binds`` decides: its posts' holders, or everyone
+    when it names no post)."""
+    post_ids = list(rule.posts.values_list("pk", flat=True))
+    users = User.objects.filter(is_active=True)
+    return users.filter(post_id__in=post_ids) if post_ids else users
+
+
 @dataclass
 class RuleStatus:
     rule: Rule

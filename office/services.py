@@ -11,20 +11,24 @@ from django.utils.translation import gettext as _
 
 from office import audit
 from office.models import Rule, RuleAcknowledgement, RuleVersion
+from office.text import normalize_text, same_text
 
 
 @transaction.atomic
 def revise_rule(*, rule: Rule, acting_user, title: str, body: str,
                 in_force_from: dt.date | None = None) -> RuleVersion | None:
     """Give ``rule`` a new text. When a version exists and the text is unchanged, nothing
-    happens (returns None). Otherwise a new version is created, in force from
+    happens (returns None): texts are compared normalised (``office.text``), so line endings
+    and trailing spaces are no change. Otherwise a new version is created, in force from
     ``in_force_from`` (default today), and the previous open version ends the day before:
-    old versions are never rewritten, so what staff acknowledged stays readable."""
+    old versions are never rewritten, so what staff acknowledged stays readable. A new version
+    of an existing rule notifies every active person it binds (their acknowledgement lapsed)."""
     Rule.objects.select_for_update().get(pk=rule.pk)
     today = timezone.localdate()
     start = in_force_from or today
+    title, body = normalize_text(title).strip(), normalize_text(body)
     latest = rule.versions.order_by("-number").first()
-    if latest and latest.title == title and latest.body == body:
+    if latest and same_text(latest.title, title) and same_text(latest.body, body):
         return None
     if latest and start <= latest.in_force_from:
         raise ValidationError(
@@ -41,9 +45,26 @@ def revise_rule(*, rule: Rule, acting_user, title: str, body: str,
     if rule.title != title:
         rule.title = title
         rule.save(update_fields=["title"])
+    notified = _notify_new_version(rule, version) if latest else 0
     audit.record("rule.revise", actor=acting_user, obj=rule,
-                 detail={"version": version.number, "in_force_from": start.isoformat()})
+                 detail={"version": version.number, "in_force_from": start.isoformat(),
+                         "notified": notified})
     return version
+
+
+def _notify_new_version(rule: Rule, version: RuleVersion) -> int:
+    """One notification per person the rule binds (set-based, deduplicated per version)."""
+    from office import notify
+    from office.selectors import bound_users
+
+    title = _("New version of a rule to acknowledge: %(title)s") % {"title": version.title}
+    body = _("Version %(number)d is in force from %(date)s. Read it and acknowledge it in the "
+             "rules library.") % {"number": version.number, "date": version.in_force_from.isoformat()}
+    specs = [{"recipient_id": uid, "key": f"rule:{version.pk}:{uid}", "title": title, "body": body,
+              "url": rule.get_absolute_url(), "kind": "rules"}
+             for uid in bound_users(rule).values_list("pk", flat=True)]
+    notify.notify_many(specs)
+    return len(specs)
 
 
 @transaction.atomic

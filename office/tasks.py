@@ -22,3 +22,20 @@ def resend_pending_email() -> int:
     for pk in ids:
         send_notification_email.delay(pk)
     return len(ids)
+
+
+@shared_task
+def purge_form_tokens() -> int:
+    """Daily: forget one-time form tokens that can no longer be presented (office.once)."""
+    from office import once
+
+    return once.purge()
+
+
+@shared_task
+def calendar_coverage_notice() -> int:
+    """Daily: tell the system administrators about a year missing from the working-day
+    calendar (from 1 November of the year before). Deduplicated: safe to run twice."""
+    from office.calendar_years import notify_missing
+
+    return notify_missing()

@@ -4,6 +4,13 @@ Monday to Friday are working days, except statutory holidays; Saturdays and Sund
 off, except make-up workdays (调休). Both exceptions are ``CalendarDay`` rows admins edit.
 Office hours and the same-day cutoff come from ``OfficeSettings``.
 
+The calendar knows which years it covers: a year is *loaded* (a ``CalendarYear`` row) once its
+holidays and make-up workdays have been entered and checked against the State Council's notice.
+In a year that is not loaded the arithmetic goes on with the plain Monday-Friday week (a
+document received on such a day still gets a due time), but the result is *provisional*:
+``covers`` / ``covers_span`` say so, the workflows store the flag with the date, pages show
+it, and loading the year recomputes the flagged dates (``office.calendar_years``).
+
 Load a ``WorkCalendar`` once (two queries) and call its methods in loops; the module-level
 functions load one for a single call.
 """
@@ -14,6 +21,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 MAX_SCAN_DAYS = 3660  # ten years: a guard against a calendar with no working day at all
 
@@ -25,17 +34,43 @@ class WorkCalendar:
     work_starts: dt.time = dt.time(8, 30)
     work_ends: dt.time = dt.time(17, 30)
     same_day_cutoff: dt.time = dt.time(16, 0)
+    loaded_years: frozenset[int] = field(default_factory=frozenset)
+    names: dict[dt.date, str] = field(default_factory=dict, compare=False, hash=False)
 
     @classmethod
     def load(cls) -> WorkCalendar:
-        from office.models import CalendarDay, OfficeSettings
+        """The calendar as the database holds it: two queries (the exceptions; the office
+        settings with the loaded years)."""
+        from django.contrib.postgres.expressions import ArraySubquery
 
-        holidays, workdays = set(), set()
-        for day, kind in CalendarDay.objects.values_list("date", "kind"):
+        from office.models import CalendarDay, CalendarYear, OfficeSettings
+
+        holidays, workdays, names = set(), set(), {}
+        for day, kind, name in CalendarDay.objects.values_list("date", "kind", "name"):
             (holidays if kind == CalendarDay.Kind.HOLIDAY else workdays).add(day)
-        conf = OfficeSettings.load()
+            names[day] = name
+        years = ArraySubquery(CalendarYear.objects.order_by("year").values("year"))
+        conf = OfficeSettings.objects.filter(pk=1).annotate(years=years).first()
+        if conf is None:
+            conf = OfficeSettings.load()
+            conf.years = list(CalendarYear.objects.values_list("year", flat=True))
         return cls(frozenset(holidays), frozenset(workdays), conf.work_starts, conf.work_ends,
-                   conf.same_day_cutoff)
+                   conf.same_day_cutoff, frozenset(conf.years or ()), names)
+
+    # --- coverage -----------------------------------------------------------------------
+    def covers(self, day: dt.date) -> bool:
+        """Whether ``day``'s year is loaded (its holidays checked against the notice)."""
+        return day.year in self.loaded_years
+
+    def covers_span(self, start: dt.date, end: dt.date) -> bool:
+        """Whether every year from ``start`` to ``end`` (either order) is loaded: arithmetic
+        between them is exact, not provisional."""
+        first, last = sorted((start, end))
+        return all(year in self.loaded_years for year in range(first.year, last.year + 1))
+
+    def missing_years(self, start: dt.date, end: dt.date) -> list[int]:
+        first, last = sorted((start, end))
+        return [y for y in range(first.year, last.year + 1) if y not in self.loaded_years]
 
     # --- days ---------------------------------------------------------------------------
     def is_working_day(self, day: dt.date) -> bool:
@@ -55,6 +90,37 @@ class WorkCalendar:
 
     def working_day_on_or_after(self, day: dt.date) -> dt.date:
         return day if self.is_working_day(day) else self.next_working_day(day)
+
+    def deadline_on(self, day: dt.date) -> dt.date:
+        """THE rule for a date-typed deadline: a time limit that ends on a day off ends on the
+        next working day (期间届满的最后一日是节假日的，以节假日后的第一日为期间届满的日期).
+
+        Every date-typed deadline goes through here when it enters the system: a supervision
+        item's deadline and milestones, an extension's new deadline, an incoming document's
+        handling deadline — and the outgoing-document and meeting apps are to call it for
+        theirs. A working day is returned unchanged. In a year the calendar does not cover
+        only weekends are known days off: check ``covers`` and flag the result."""
+        return self.working_day_on_or_after(day)
+
+    def day_off_name(self, day: dt.date) -> str:
+        """What kind of day off ``day`` is: the holiday's name, or the weekday's."""
+        return self.names.get(day) if day in self.holidays and self.names.get(day) else \
+            date_format(day, "l")
+
+    def deadline_notice(self, typed: dt.date) -> str:
+        """What to tell the user about a deadline typed as ``typed``: '' when it applies as
+        typed on a covered year; else the date that applies and why."""
+        applied = self.deadline_on(typed)
+        parts = []
+        if applied != typed:
+            parts.append(gettext("%(typed)s is a day off (%(name)s): the deadline is %(date)s, the next "
+                           "working day.") % {"typed": typed.isoformat(), "date": applied.isoformat(),
+                                              "name": self.day_off_name(typed)})
+        if not self.covers(applied):
+            parts.append(gettext("The %(year)d calendar is not loaded yet: %(date)s assumes a Monday to "
+                           "Friday week and may move once its holidays are entered.")
+                         % {"year": applied.year, "date": applied.isoformat()})
+        return " ".join(parts)
 
     def add_working_days(self, start: dt.date, n: int) -> dt.date:
         """The date ``n`` working days after ``start`` (``start`` itself is not counted).
@@ -124,6 +190,27 @@ class WorkCalendar:
             left -= close - cursor
             cursor = self._at(self.next_working_day(cursor.date()), self.work_starts)
         raise ValueError("the calendar has no working day in ten years")
+
+
+def applied_deadline_note(typed: dt.date | None, applied: dt.date | None,
+                          provisional: bool = False) -> str:
+    """What to add to a step's success message about the deadline it stored: the date that
+    applies when a day off moved it, and a warning when its year is not loaded. '' otherwise."""
+    if typed is None or applied is None:
+        return ""
+    parts = []
+    if applied != typed:
+        parts.append(gettext("%(typed)s is a day off: the deadline is %(date)s, the next working "
+                             "day.") % {"typed": typed.isoformat(), "date": applied.isoformat()})
+    if provisional:
+        parts.append(gettext("The %(year)d calendar is not loaded yet: %(date)s assumes a Monday to "
+                             "Friday week and may move once its holidays are entered.")
+                     % {"year": applied.year, "date": applied.isoformat()})
+    return " ".join(parts)
+
+
+def with_note(message: str, note: str) -> str:
+    return f"{message} {note}" if note else message
 
 
 def load_calendar() -> WorkCalendar:

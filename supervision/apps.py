@@ -7,9 +7,9 @@ class SupervisionConfig(AppConfig):
     verbose_name = _("Supervision")
 
     def ready(self) -> None:
-        from office import demo, desk, roles
+        from office import calendar_years, demo, desk, roles
         from supervision import demo as supervision_demo
-        from supervision import desk_panel, reports
+        from supervision import desk_panel, reports, workflow
 
         desk.register_nav(desk.NavItem("supervision", _("Supervision"), "supervision:list",
                                        roles=frozenset(roles.BUSINESS_ROLES), order=40))
@@ -23,5 +23,6 @@ class SupervisionConfig(AppConfig):
             "supervision.change_reminderrule", "supervision.view_supervisionsettings",
             "supervision.change_supervisionsettings", "supervision.view_item",
         })
+        calendar_years.on_year_changed(workflow.recalculate_for_year)
         demo.register_demo_loader(supervision_demo.load)
         reports.register_samples()

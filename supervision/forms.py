@@ -3,36 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from office import roles
-from office.forms import DateInput, MultipleFileField, PersonChoiceField
+from office import dates, roles
+from office.dates import Bound
+from office.forms import BoundedDateField, MultipleFileField, PersonChoiceField
 from office.models import Unit, User
 from supervision.models import Level, Priority, SourceKind, Status
-
-ALLOWED_SUFFIXES = {".pdf", ".ofd", ".doc", ".docx", ".wps", ".xls", ".xlsx", ".jpg", ".jpeg",
-                    ".png"}
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+from supervision.workflow import ATTACHMENTS
 
 
 class FileField(MultipleFileField):
-    """Attachments of progress reports: type and size checked here."""
+    """Attachments of progress reports: content, type and sizes checked by the workflow's rule."""
 
-    def clean(self, data, initial=None):
-        cleaned = super().clean(data, initial)
-        for f in cleaned:
-            if Path(f.name).suffix.lower() not in ALLOWED_SUFFIXES:
-                raise ValidationError(
-                    _("“%(name)s”: only PDF, OFD, Word, WPS, Excel and image files are accepted."),
-                    params={"name": f.name})
-            if f.size > MAX_UPLOAD_BYTES:
-                raise ValidationError(_("“%(name)s” is larger than 20 MB."), params={"name": f.name})
-        return cleaned
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("policy", ATTACHMENTS)
+        super().__init__(*args, **kwargs)
 
 
 def _people():
@@ -59,7 +48,8 @@ class ItemForm(forms.Form):
                                     help_text=_("Exactly one named person of the lead unit."))
     supervisor = PersonChoiceField(label=_("Supervising officer"), queryset=_people(), required=False,
                                    help_text=_("Default: you."))
-    deadline = forms.DateField(label=_("Deadline"), required=False, widget=DateInput())
+    deadline = BoundedDateField(label=_("Deadline"), required=False, bound=Bound.DEADLINE,
+                                help_text=_("A deadline on a day off ends on the next working day."))
     working_days = forms.IntegerField(label=_("or working days from today"), required=False,
                                       min_value=1, max_value=365)
     priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, initial=Priority.NORMAL)
@@ -83,6 +73,7 @@ class ItemForm(forms.Form):
                                       params={"n": n}) from None
             if not title.strip():
                 raise ValidationError(_("Line %(n)d: the milestone needs a title."), params={"n": n})
+            dates.clean(due, Bound.DEADLINE, prefix=_("Line %(n)d: ") % {"n": n})
             rows.append((title.strip(), due))
         return rows
 
@@ -90,8 +81,6 @@ class ItemForm(forms.Form):
         data = super().clean()
         if not data.get("deadline") and not data.get("working_days"):
             self.add_error("deadline", _("Give a deadline or a number of working days."))
-        if data.get("deadline") and data["deadline"] < timezone.localdate():
-            self.add_error("deadline", _("The deadline cannot be in the past."))
         responsible, lead_unit = data.get("responsible"), data.get("lead_unit")
         if responsible and lead_unit and responsible.unit_id != lead_unit.pk:
             self.add_error("responsible", _("The responsible person must belong to the lead unit."))
@@ -102,16 +91,31 @@ class TextForm(forms.Form):
     text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class DisputeForm(forms.Form):
+    text = forms.CharField(label=_("Why the assignment is disputed"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReturnForm(forms.Form):
+    text = forms.CharField(label=_("Why the result is returned"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ChaseForm(forms.Form):
+    text = forms.CharField(label=_("What the chase asks for"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AcceptForm(forms.Form):
+    note = forms.CharField(label=_("Verification opinion (核实意见)"), required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class ProgressForm(forms.Form):
     text = forms.CharField(label=_("Progress"), widget=forms.Textarea(attrs={"rows": 3}))
-    progress_on = forms.DateField(label=_("Date"), widget=DateInput(), required=False)
+    progress_on = BoundedDateField(label=_("Date"), required=False, bound=Bound.PAST_DATE)
     files = FileField(label=_("Attachments"))
-
-    def clean_progress_on(self):
-        value = self.cleaned_data.get("progress_on")
-        if value and value > timezone.localdate():
-            raise ValidationError(_("Progress cannot be reported for a future date."))
-        return value
 
 
 class ResultForm(forms.Form):
@@ -120,7 +124,9 @@ class ResultForm(forms.Form):
 
 
 class ExtensionForm(forms.Form):
-    new_deadline = forms.DateField(label=_("New deadline"), widget=DateInput())
+    new_deadline = BoundedDateField(label=_("New deadline"), bound=Bound.DEADLINE,
+                                    help_text=_("A deadline on a day off ends on the next working "
+                                                "day."))
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
@@ -157,18 +163,12 @@ class FilterForm(forms.Form):
     level = forms.ChoiceField(label=_("Overdue"), required=False, choices=[
         ("", _("Any")), ("overdue", _("Overdue")), (Level.YELLOW, _("Yellow")),
         (Level.ORANGE, _("Orange")), (Level.RED, _("Red"))])
-    deadline_from = forms.DateField(label=_("Deadline from"), required=False, widget=DateInput())
-    deadline_to = forms.DateField(label=_("to"), required=False, widget=DateInput())
+    deadline_from = BoundedDateField(label=_("Deadline from"), required=False, bound=Bound.SUPPORTED)
+    deadline_to = BoundedDateField(label=_("to"), required=False, bound=Bound.SUPPORTED)
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
 
 
 class ReportForm(forms.Form):
     kind = forms.ChoiceField(label=_("Period"), choices=[("week", _("Week")), ("month", _("Month"))],
                              initial="week")
-    date = forms.DateField(label=_("Containing"), required=False, widget=DateInput())
-
-    def clean_date(self):
-        value = self.cleaned_data.get("date")
-        if value and not dt.date(2000, 1, 1) <= value <= dt.date(2099, 12, 31):
-            raise ValidationError(_("Choose a date between 2000 and 2099."))
-        return value
+    date = BoundedDateField(label=_("Containing"), required=False, bound=Bound.SUPPORTED)

@@ -13,7 +13,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from office.dates import EARLIEST, LATEST
 from office.models import SingletonSettings, TimelineEvent, Unit
+
+
+def _in_range(*fields: str) -> Q:
+    """Every field between 2000-01-01 and 2099-12-31 (``office.dates``): a date outside breaks
+    the calendar arithmetic of the pages and the sweeps."""
+    q = Q()
+    for name in fields:
+        q &= Q(**{f"{name}__gte": EARLIEST, f"{name}__lte": LATEST})
+    return q
 
 
 class Status(models.TextChoices):
@@ -99,6 +109,9 @@ class Item(models.Model):
                                    on_delete=models.PROTECT, related_name="supervised_items")
     original_deadline = models.DateField(_("original deadline"))
     deadline = models.DateField(_("deadline"), help_text=_("After approved extensions."))
+    deadline_provisional = models.BooleanField(
+        _("deadline provisional"), default=False,
+        help_text=_("Set while the deadline's year is not loaded in the working-day calendar."))
     priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices,
                                 default=Priority.NORMAL)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices,
@@ -129,6 +142,8 @@ class Item(models.Model):
                                    name="item_deadline_not_before_original"),
             models.CheckConstraint(condition=~Q(status="closed") | ~Q(result=""),
                                    name="item_closed_needs_result"),
+            models.CheckConstraint(condition=_in_range("original_deadline", "deadline"),
+                                   name="item_deadlines_supported_range"),
         ]
         permissions = [("manage_items", _("Can open, assign and verify supervision items"))]
 
@@ -169,6 +184,8 @@ class Milestone(models.Model):
         verbose_name = _("milestone")
         verbose_name_plural = _("milestones")
         ordering = ["due_on", "pk"]
+        constraints = [models.CheckConstraint(condition=_in_range("due_on"),
+                                              name="milestone_due_supported_range")]
 
     def __str__(self) -> str:
         return self.title
@@ -188,6 +205,8 @@ class ProgressReport(models.Model):
         verbose_name = _("progress report")
         verbose_name_plural = _("progress reports")
         ordering = ["created_at", "pk"]
+        constraints = [models.CheckConstraint(condition=_in_range("progress_on"),
+                                              name="progress_date_supported_range")]
 
     def __str__(self) -> str:
         return f"{self.item.number} {self.progress_on}"
@@ -203,6 +222,8 @@ class Attachment(models.Model):
     file = models.FileField(_("file"), upload_to=attachment_path)
     name = models.CharField(_("name"), max_length=200)
     size = models.PositiveIntegerField(_("size"))
+    content_type = models.CharField(_("content type"), max_length=100, blank=True, editable=False,
+                                    help_text=_("Detected from the content at upload."))
 
     class Meta:
         verbose_name = _("attachment")
@@ -243,6 +264,8 @@ class Extension(models.Model):
                                     name="extension_one_pending_per_item"),
             models.CheckConstraint(condition=Q(new_deadline__gt=models.F("previous_deadline")),
                                    name="extension_moves_deadline_later"),
+            models.CheckConstraint(condition=_in_range("previous_deadline", "new_deadline"),
+                                   name="extension_deadlines_supported_range"),
         ]
 
     def __str__(self) -> str:
@@ -288,6 +311,7 @@ class Event(TimelineEvent):
         CHASE = "chase", _("Chased")
         REMINDER = "reminder", _("Reminder sent")
         COMMENT = "comment", _("Comment")
+        RECALCULATED = "recalculated", _("Dates recalculated")
 
     item = models.ForeignKey(Item, verbose_name=_("item"), on_delete=models.CASCADE,
                              related_name="events")

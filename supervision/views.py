@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
-from office import audit, roles
-from office.http import download
-from office.workdays import WorkCalendar
+from office import audit, once, roles
+from office.http import download, serve_stored_file
+from office.steps import StepPage, finish
+from office.workdays import WorkCalendar, applied_deadline_note, with_note
 from supervision import forms, reports, selectors, workflow
 from supervision.models import Chase, Extension, Item, Status
+from supervision.steps import STEPS
 from supervision.workflow import WorkflowError, is_manager
+
+
+def _manager(request) -> bool:
+    """Whether the user manages items (supervision office, directors); once per request."""
+    if not hasattr(request, "_supervision_manager"):
+        request._supervision_manager = is_manager(request.user)
+    return request._supervision_manager
 
 
 def _default_scope(user, manager: bool) -> str:
@@ -75,69 +81,60 @@ def item_create(request):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            item = workflow.create_item(
-                acting_user=request.user, title=d["title"], requirement=d["requirement"],
-                source_kind=d["source_kind"], lead_unit=d["lead_unit"], responsible=d["responsible"],
-                supervisor=d["supervisor"], deadline=d["deadline"], working_days=d["working_days"],
-                instructing_leader=d["instructing_leader"], co_units=d["co_units"],
-                priority=d["priority"], milestones=d["milestones"], assign=d["assign_now"])
+            outcome = once.run_once(
+                request.POST.get(once.FIELD), user=request.user,
+                action=lambda: workflow.create_item(
+                    acting_user=request.user, title=d["title"], requirement=d["requirement"],
+                    source_kind=d["source_kind"], lead_unit=d["lead_unit"], responsible=d["responsible"],
+                    supervisor=d["supervisor"], deadline=d["deadline"], working_days=d["working_days"],
+                    instructing_leader=d["instructing_leader"], co_units=d["co_units"],
+                    priority=d["priority"], milestones=d["milestones"], assign=d["assign_now"]),
+                describe=lambda item: (item.get_absolute_url(), with_note(
+                    _item_opened_message(item),
+                    applied_deadline_note(d["deadline"] or item.deadline, item.deadline,
+                                          item.deadline_provisional))))
         except WorkflowError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, _("Item %(number)s opened.") % {"number": item.number})
-            return redirect(item)
+            return finish(request, outcome, reverse("supervision:list"))
     return render(request, "supervision/item_form.html", {"form": form},
                   status=400 if form.errors else 200)
 
 
-def _get_item(request, pk: int, manager: bool) -> Item:
+def _item_opened_message(item: Item) -> str:
+    if item.status == Status.DRAFT:
+        return _("Item %(number)s opened (not assigned yet).") % {"number": item.number}
+    return _("Item %(number)s opened and assigned to %(person)s.") % {
+        "number": item.number, "person": item.responsible.get_full_name()}
+
+
+def _get_item(request, pk: int, manager: bool | None = None) -> Item:
+    manager = _manager(request) if manager is None else manager
     try:
         return selectors.item_detail(request.user, pk, manager=manager)
     except Item.DoesNotExist:
         raise Http404 from None
 
 
-STEP_LABELS = {
-    "assign": gettext_lazy("Assign"), "acknowledge": gettext_lazy("Acknowledge"),
-    "dispute": gettext_lazy("Dispute the assignment"), "reassign": gettext_lazy("Reassign"),
-    "report_progress": gettext_lazy("Report progress"), "report_result": gettext_lazy("Report the result"),
-    "accept": gettext_lazy("Verify and close"), "return": gettext_lazy("Return the result"),
-    "request_extension": gettext_lazy("Request an extension"),
-    "decide_extension": gettext_lazy("Decide the extension"), "chase": gettext_lazy("Chase (催办)"),
-    "comment": gettext_lazy("Comment"),
-}
-# The step shown first (and open) when several are allowed: the one obvious next action.
-STEP_ORDER = ["assign", "acknowledge", "accept", "decide_extension", "reassign", "report_progress",
-              "report_result", "return", "request_extension", "dispute", "chase", "comment"]
-
-STEP_FORMS = {
-    "dispute": forms.TextForm, "return": forms.TextForm, "chase": forms.TextForm,
-    "comment": forms.TextForm, "report_progress": forms.ProgressForm,
-    "report_result": forms.ResultForm, "request_extension": forms.ExtensionForm,
-    "decide_extension": forms.DecisionForm, "reassign": forms.ReassignForm,
-}
-
-
-def _detail_context(request, item: Item, manager: bool, bound: dict | None = None) -> dict:
+def _page_context(request, item: Item) -> dict:
+    manager = _manager(request)
     cal = WorkCalendar.load()
     thresholds = selectors.level_thresholds(cal, timezone.localdate())
-    steps = sorted(workflow.allowed_steps(item, request.user, manager=manager),
-                   key=STEP_ORDER.index)
-    step_forms = {name: (bound or {}).get(name) or STEP_FORMS[name](prefix=name)
-                  for name in steps if name in STEP_FORMS}
-    if "reassign" in step_forms and not (bound or {}).get("reassign"):
-        step_forms["reassign"] = forms.ReassignForm(prefix="reassign", initial={
-            "lead_unit": item.lead_unit_id, "responsible": item.responsible_id})
-    actions = [{"name": n, "label": STEP_LABELS[n], "form": step_forms.get(n),
-                "url": reverse("supervision:step", args=[item.pk, n])} for n in steps]
     pending = next((e for e in item.extensions.all() if e.decision == Extension.Decision.PENDING), None)
     return {
-        "item": item, "steps": steps, "step_forms": step_forms, "actions": actions,
-        "pending_extension": pending,
+        "item": item, "pending_extension": pending,
         "level": selectors.item_level(item, thresholds), "level_css": selectors.LEVEL_CSS,
         "manager": manager, "events": list(item.events.all()),
         "origin_url": _origin_url(item),
     }
+
+
+ITEM_PAGE = StepPage(
+    steps=STEPS, template="supervision/item_detail.html", url_name="supervision:step",
+    get_object=_get_item,
+    allowed=lambda request, item: workflow.allowed_steps(item, request.user, manager=_manager(request)),
+    context=_page_context,
+)
 
 
 def _origin_url(item: Item) -> str:
@@ -146,70 +143,10 @@ def _origin_url(item: Item) -> str:
 
 
 def item_detail(request, pk: int):
-    manager = is_manager(request.user)
-    item = _get_item(request, pk, manager)
-    return render(request, "supervision/item_detail.html", _detail_context(request, item, manager))
+    return ITEM_PAGE.render(request, _get_item(request, pk))
 
 
-@require_POST
-def item_step(request, pk: int, step: str):
-    if step not in workflow.TRANSITIONS:
-        raise Http404
-    manager = is_manager(request.user)
-    item = _get_item(request, pk, manager)
-    form_class = STEP_FORMS.get(step)
-    form = form_class(request.POST, request.FILES, prefix=step) if form_class else None
-    if form is not None and not form.is_valid():
-        messages.error(request, _("Please correct the errors below."))
-        ctx = _detail_context(request, item, manager, bound={step: form})
-        ctx["failed_step"] = step
-        return render(request, "supervision/item_detail.html", ctx, status=400)
-    data = form.cleaned_data if form is not None else {}
-    try:
-        _run_step(step, item, request.user, data)
-    except WorkflowError as exc:
-        messages.error(request, exc.message)
-        ctx = _detail_context(request, _get_item(request, pk, manager), manager,
-                              bound={step: form} if form is not None else None)
-        ctx["failed_step"] = step
-        return render(request, "supervision/item_detail.html", ctx, status=409)
-    messages.success(request, _("Done."))
-    return redirect(item)
-
-
-def _run_step(step: str, item: Item, user, data: dict):
-    kw = {"item": item, "acting_user": user}
-    match step:
-        case "assign":
-            return workflow.assign(**kw)
-        case "acknowledge":
-            return workflow.acknowledge(**kw)
-        case "dispute":
-            return workflow.dispute(**kw, reason=data["text"])
-        case "reassign":
-            return workflow.reassign(**kw, lead_unit=data["lead_unit"],
-                                     responsible=data["responsible"], note=data["note"])
-        case "report_progress":
-            return workflow.report_progress(**kw, text=data["text"], progress_on=data["progress_on"],
-                                            files=data["files"])
-        case "report_result":
-            return workflow.report_result(**kw, result=data["result"], files=data["files"])
-        case "accept":
-            return workflow.accept(**kw)
-        case "return":
-            return workflow.return_item(**kw, reason=data["text"])
-        case "request_extension":
-            return workflow.request_extension(**kw, new_deadline=data["new_deadline"],
-                                              reason=data["reason"])
-        case "decide_extension":
-            return workflow.decide_extension(extension=workflow.pending_extension(item),
-                                             acting_user=user,
-                                             approve=data["approve"], note=data["note"])
-        case "chase":
-            return workflow.chase(**kw, note=data["text"])
-        case "comment":
-            return workflow.comment(**kw, text=data["text"])
-    raise Http404
+item_step = ITEM_PAGE.step_view()
 
 
 def ledger_export(request):
@@ -262,13 +199,12 @@ def chase_pdf(request, pk: int):
 
 
 def attachment(request, pk: int):
-    """Attachments are served only through this permission check (never as public media)."""
-    from django.http import FileResponse
-
+    """Attachments are served only through this permission check (never as public media),
+    always as a download of the type detected at upload."""
     from supervision.models import Attachment
 
     att = get_object_or_404(Attachment.objects.select_related("report"), pk=pk)
     _get_item(request, att.report.item_id, is_manager(request.user))
     audit.record("supervision.download_attachment", actor=request.user, obj=att.report.item,
                  detail={"attachment": att.pk, "name": att.name})
-    return FileResponse(att.file.open("rb"), as_attachment=True, filename=att.name)
+    return serve_stored_file(att.file, filename=att.name, content_type=att.content_type)

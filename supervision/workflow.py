@@ -15,8 +15,10 @@ from collections.abc import Iterable
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from office import audit, notify, numbering, roles
+from office import audit, dates, notify, numbering, roles
+from office.dates import Bound
 from office.models import Unit, User
+from office.uploads import UploadPolicy, check_uploads
 from office.workdays import WorkCalendar
 from office.workflow import WorkflowError, audited_step, require_text
 from supervision.models import (
@@ -35,6 +37,13 @@ from supervision.models import (
 )
 
 S = Status
+MAX_WORKING_DAYS = 365
+
+# what progress reports and results may carry
+ATTACHMENTS = UploadPolicy(
+    suffixes=frozenset({".pdf", ".ofd", ".doc", ".docx", ".wps", ".xls", ".xlsx", ".jpg", ".jpeg",
+                        ".png"}),
+    max_bytes=20 * 1024 * 1024)
 
 # step -> (statuses it may start from, status it leads to; None keeps the status)
 TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
@@ -180,7 +189,9 @@ def create_item(
     vouched: bool = False,
 ) -> Item:
     """Open (立项) an item; with ``assign=True`` it is assigned at once. The deadline is a date
-    or a number of working days from today through the office calendar. ``vouched`` is for
+    or a number of working days from today through the office calendar; a date (deadline or
+    milestone) on a day off ends on the next working day (``WorkCalendar.deadline_on``), the
+    typed date is kept in the creation event. ``vouched`` is for
     ``services.open_item_from_origin``: the calling app has checked that the user may open it."""
     if not vouched and not is_manager(acting_user):
         raise WorkflowError(_("Only the supervision office and the office director open items."),
@@ -195,12 +206,22 @@ def create_item(
     if deadline is None and working_days is None:
         raise WorkflowError(_("Give a deadline or a number of working days."), code="required")
     today = timezone.localdate()
+    cal = WorkCalendar.load()
+    typed = deadline
     if deadline is None:
         if working_days < 1:
             raise WorkflowError(_("The number of working days must be at least 1."), code="invalid")
-        deadline = WorkCalendar.load().add_working_days(today, working_days)
-    if deadline < today:
-        raise WorkflowError(_("The deadline cannot be in the past."), code="invalid")
+        if working_days > MAX_WORKING_DAYS:
+            raise WorkflowError(_("The number of working days must be at most %(n)d.")
+                                % {"n": MAX_WORKING_DAYS}, code="invalid")
+        deadline = cal.add_working_days(today, working_days)
+    else:
+        dates.require(deadline, Bound.DEADLINE)
+        deadline = cal.deadline_on(deadline)
+    planned = []
+    for m_title, due in milestones:
+        dates.require(due, Bound.DEADLINE, prefix=_("Milestone “%(title)s”: ") % {"title": m_title})
+        planned.append((m_title, due, cal.deadline_on(due)))
     if source_kind == SourceKind.INSTRUCTION and instructing_leader is None:
         raise WorkflowError(_("A leader instruction needs the instructing leader."), code="required")
     number = f"督〔{today.year}〕{numbering.next_value('supervision', today.year)}号"
@@ -209,6 +230,7 @@ def create_item(
         lead_unit=lead_unit, responsible=responsible, supervisor=supervisor or acting_user,
         original_deadline=deadline, deadline=deadline, instructing_leader=instructing_leader,
         priority=priority, created_by=acting_user,
+        deadline_provisional=not cal.covers_span(today, deadline),
     )
     if origin is not None:
         item.origin = origin
@@ -216,9 +238,15 @@ def create_item(
     co = [u for u in co_units if u.pk != lead_unit.pk]
     if co:
         item.co_units.set(co)
-    for m_title, due in milestones:
+    for m_title, _typed, due in planned:
         Milestone.objects.create(item=item, title=m_title, due_on=due)
-    _event(item, Event.Kind.CREATED, acting_user, to_status=item.status)
+    data = {"deadline": deadline.isoformat()}
+    if typed is not None and typed != deadline:
+        data["deadline_typed"] = typed.isoformat()
+    moved = [[t, m_typed.isoformat(), due.isoformat()] for t, m_typed, due in planned if m_typed != due]
+    if moved:
+        data["milestones_moved"] = moved
+    _event(item, Event.Kind.CREATED, acting_user, to_status=item.status, data=data)
     audit.record("supervision.create", actor=acting_user, obj=item,
                  detail={"deadline": deadline.isoformat(), "origin": str(origin) if origin else ""})
     if assign:
@@ -290,8 +318,11 @@ def reassign(*, item: Item, acting_user, lead_unit: Unit, responsible: User, not
 
 
 def _attach(report: ProgressReport, files) -> None:
-    for f in files or ():
-        Attachment.objects.create(report=report, file=f, name=f.name[:200], size=f.size)
+    """Store the report's files, each checked first (``office.uploads``: content matches the
+    name, sizes, number); a refusal rolls the whole step back."""
+    for c in check_uploads(files, ATTACHMENTS):
+        Attachment.objects.create(report=report, file=c.file, name=c.name, size=c.size,
+                                  content_type=c.content_type)
 
 
 @step("report_progress")
@@ -301,8 +332,7 @@ def report_progress(*, item: Item, acting_user, text: str, progress_on: dt.date 
     item = _lock(item)
     text = require_text(text, _("Describe the progress."))
     progress_on = progress_on or timezone.localdate()
-    if progress_on > timezone.localdate():
-        raise WorkflowError(_("Progress cannot be reported for a future date."), code="invalid")
+    dates.require(progress_on, Bound.PAST_DATE)
     event = _move(item, acting_user, "report_progress", Event.Kind.PROGRESS, note=text,
                   data={"progress_on": progress_on.isoformat()})
     report = ProgressReport.objects.create(item=item, author=acting_user, text=text,
@@ -360,10 +390,15 @@ def return_item(*, item: Item, acting_user, reason: str) -> Item:
 
 @step("request_extension")
 def request_extension(*, item: Item, acting_user, new_deadline: dt.date, reason: str) -> Extension:
-    """延期申请 by the responsible person. One pending request at a time."""
+    """延期申请 by the responsible person. One pending request at a time. A new deadline on a
+    day off ends on the next working day (the typed date stays in the event)."""
     item = _lock(item)
     _check("request_extension", item, acting_user)
     reason = require_text(reason, _("Say why more time is needed."))
+    typed = new_deadline
+    if new_deadline is not None:
+        dates.require(new_deadline, Bound.DEADLINE)
+        new_deadline = WorkCalendar.load().deadline_on(new_deadline)
     if new_deadline is None or new_deadline <= item.deadline:
         raise WorkflowError(_("The new deadline must be later than the current one (%(date)s).")
                             % {"date": item.deadline.isoformat()}, code="invalid")
@@ -372,8 +407,10 @@ def request_extension(*, item: Item, acting_user, new_deadline: dt.date, reason:
                             code="duplicate")
     extension = Extension.objects.create(item=item, requested_by=acting_user, reason=reason,
                                          previous_deadline=item.deadline, new_deadline=new_deadline)
-    event = _event(item, Event.Kind.EXTENSION_REQUESTED, acting_user, note=reason,
-                   data={"from": item.deadline.isoformat(), "to": new_deadline.isoformat()})
+    data = {"from": item.deadline.isoformat(), "to": new_deadline.isoformat()}
+    if typed != new_deadline:
+        data["deadline_typed"] = typed.isoformat()
+    event = _event(item, Event.Kind.EXTENSION_REQUESTED, acting_user, note=reason, data=data)
     audit.record("supervision.request_extension", actor=acting_user, obj=item,
                  detail={"to": new_deadline.isoformat()})
     deciders = [item.instructing_leader_id] if item.instructing_leader_id else list(
@@ -406,8 +443,16 @@ def decide_extension(*, extension: Extension, acting_user, approve: bool, note: 
     extension.decision_note = (note or "").strip()
     extension.save(update_fields=["decision", "decided_by", "decided_at", "decision_note"])
     if approve:
-        item.deadline = extension.new_deadline
-        item.save(update_fields=["deadline"])
+        # the calendar may have changed since the request (a year loaded): normalise again
+        dates.require(extension.new_deadline, Bound.SUPPORTED)
+        cal = WorkCalendar.load()
+        applied = cal.deadline_on(extension.new_deadline)
+        if applied != extension.new_deadline:
+            extension.new_deadline = applied
+            extension.save(update_fields=["new_deadline"])
+        item.deadline = applied
+        item.deadline_provisional = not cal.covers_span(timezone.localdate(), applied)
+        item.save(update_fields=["deadline", "deadline_provisional"])
     kind = Event.Kind.EXTENSION_APPROVED if approve else Event.Kind.EXTENSION_REFUSED
     event = _event(item, kind, acting_user, note=extension.decision_note,
                    data={"to": extension.new_deadline.isoformat()})
@@ -448,3 +493,55 @@ def comment(*, item: Item, acting_user, text: str) -> Event:
     _notify(event, [item.responsible_id, item.supervisor_id],
             _("Comment on: %(title)s") % {"title": item.title}, text)
     return event
+
+
+# --- the calendar changed ------------------------------------------------------------------
+
+def recalculate_for_year(*, year: int, loaded: bool, cal: WorkCalendar, acting_user=None) -> int:
+    """Listener of ``office.calendar_years``. When ``year`` is loaded, the open items' dates in
+    it that now fall on a day off move to the next working day (deadline, original deadline,
+    milestones not done, pending extension requests), each move leaving a "recalculated" event,
+    and the provisional flags are recomputed; when a year is unloaded, open items with a deadline
+    in it are flagged provisional again. Returns the items changed."""
+    open_items = Item.objects.filter(status__in=list(OPEN_STATUSES))
+    if not loaded:
+        return open_items.filter(deadline__year=year, deadline_provisional=False).update(
+            deadline_provisional=True)
+    touched = (open_items.filter(deadline__year=year) | open_items.filter(original_deadline__year=year)
+               | open_items.filter(deadline_provisional=True)
+               | open_items.filter(milestones__due_on__year=year, milestones__done_at__isnull=True)
+               | open_items.filter(extensions__new_deadline__year=year,
+                                   extensions__decision=Extension.Decision.PENDING))
+    events, changed = [], 0
+    for item in Item.objects.select_for_update().filter(pk__in=touched.values("pk")).order_by("pk"):
+        moves = []
+        for name in ("original_deadline", "deadline"):
+            old = getattr(item, name)
+            new = cal.deadline_on(old) if old.year == year else old
+            if new != old:
+                setattr(item, name, new)
+                moves.append((name, old, new))
+        provisional = not cal.covers_span(timezone.localdate(item.created_at), item.deadline)
+        if moves or provisional != item.deadline_provisional:
+            item.deadline_provisional = provisional
+            item.save(update_fields=["original_deadline", "deadline", "deadline_provisional"])
+        for m in item.milestones.filter(due_on__year=year, done_at__isnull=True):
+            new = cal.deadline_on(m.due_on)
+            if new != m.due_on:
+                moves.append(("milestone", m.due_on, new))
+                m.due_on = new
+                m.save(update_fields=["due_on"])
+        for e in item.extensions.filter(new_deadline__year=year, decision=Extension.Decision.PENDING):
+            new = cal.deadline_on(e.new_deadline)
+            if new != e.new_deadline:
+                moves.append(("extension_to", e.new_deadline, new))
+                e.new_deadline = new
+                e.save(update_fields=["new_deadline"])
+        events += [Event(item=item, kind=Event.Kind.RECALCULATED, actor=acting_user,
+                         to_status=item.status,
+                         data={"field": name, "from": old.isoformat(), "to": new.isoformat(),
+                               "reason": "year_loaded", "year": year})
+                   for name, old, new in moves]
+        changed += 1
+    Event.objects.bulk_create(events)
+    return changed

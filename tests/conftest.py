@@ -35,14 +35,22 @@ def demo_office(db, settings):
 
 
 @pytest.fixture(autouse=True)
+def _pdf_missing_glyph_fails(settings):
+    """A PDF that would print a character no bundled font draws fails the test (office.pdf)."""
+    settings.PDF_MISSING_GLYPH = "raise"
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 SEED_MIGRATIONS = [
     ("office.migrations.0003_calendar_2026", "seed"),
+    ("office.migrations.0006_calendar_years", "seed"),
     ("supervision.migrations.0002_default_reminder_rules", "seed"),
     ("documents.migrations.0002_seed_types_and_limits", "seed"),
+    ("documents.migrations.0005_dates_and_telegrams", "seed"),
 ]
 
 
@@ -67,3 +75,19 @@ def _reseed_after_flush(request):
 
 
 from tests.supervision.conftest import make_item, people  # noqa: E402,F401  (personas, shared)
+
+
+@pytest.fixture
+def eager_celery(settings):
+    """Celery tasks queued with ``.delay`` run at once in this process, through Celery's own
+    ``apply`` (as tests/test_tasks.py runs them). Combine with
+    ``django_capture_on_commit_callbacks(execute=True)`` for tasks queued on commit."""
+    from config.celery import app
+
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    previous = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager = app.conf.task_eager_propagates = True
+    try:
+        yield app
+    finally:
+        app.conf.task_always_eager, app.conf.task_eager_propagates = previous

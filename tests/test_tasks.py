@@ -26,7 +26,7 @@ def test_the_reminder_sweep_task(people, make_item):
 
 
 def test_the_intake_sweep_task(db):
-    assert intake_sweep.apply().get() == {"due_soon": 0, "at_cutoff": 0, "overdue": 0}
+    assert intake_sweep.apply().get() == {"due_soon": 0, "at_cutoff": 0, "overdue": 0, "held": 0}
 
 
 def test_the_email_tasks_send_each_notification_once(clerk, mailoutbox):

@@ -22,6 +22,34 @@ def desk_view(request):
     })
 
 
+def deadline_hint(request):
+    """The date that applies to a deadline being typed (htmx, from ``office.forms.DeadlineInput``):
+    a day off moves it to the next working day; an unloaded year or a date out of range says so."""
+    import datetime as dt
+
+    from django.http import HttpResponse
+    from django.utils.html import escape
+
+    from office import dates
+    from office.workdays import WorkCalendar
+
+    typed = None
+    for value in request.GET.values():
+        try:
+            typed = dt.date.fromisoformat(value.strip())
+            break
+        except ValueError:
+            continue
+    if typed is None:
+        return HttpResponse("")
+    message = dates.problem(typed, dates.Bound.DEADLINE)
+    css = "text-danger"
+    if not message:
+        message, css = WorkCalendar.load().deadline_notice(typed), "text-warning-emphasis"
+    return HttpResponse(f'<span class="{css}" data-testid="deadline-hint">{escape(message)}</span>'
+                        if message else "")
+
+
 def notifications_view(request):
     page = Paginator(selectors.notifications_page(request.user), 30).get_page(request.GET.get("page"))
     return render(request, "office/notifications.html", {"page": page})

@@ -1,5 +1,6 @@
 """Login, logout, password change and the lockout page, in the office's own templates."""
 
+from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
@@ -21,6 +22,23 @@ class LoginForm(AuthenticationForm):
         "inactive": _("This account is disabled."),
     }
 
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.fields["username"].error_messages["required"] = _("Enter your user name.")
+        self.fields["password"].error_messages["required"] = _("Enter your password.")
+
+    def clean(self):
+        username = self.cleaned_data.get("username") or ""
+        if username and self.cleaned_data.get("password"):
+            return super().clean()
+        # nothing to check the password against: the field errors say what is missing. The
+        # refused attempt is audited like any other, but an empty password is no guess and does
+        # not count towards the lockout.
+        audit.record("auth.login_failed", actor_name=username, result="failure",
+                     ip=audit.client_ip(self.request) if self.request else None,
+                     detail={"username": username, "reason": "empty"})
+        return self.cleaned_data
+
     def get_invalid_login_error(self):
         from django.core.exceptions import ValidationError
 
@@ -34,6 +52,13 @@ class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def form_invalid(self, form):
+        # a locked account stays locked, whatever was left empty
+        username = form.cleaned_data.get("username") or ""
+        if username and AxesProxyHandler.is_locked(self.request, {"username": username}):
+            return locked_out(self.request, credentials={"username": username})
+        return super().form_invalid(form)
 
 
 class LogoutView(auth_views.LogoutView):

@@ -3,6 +3,7 @@ supervising officer verifies and closes it."""
 
 import pytest
 
+from tests.browser.conftest import accept_confirmations
 from tests.factories import TEST_PASSWORD
 
 
@@ -21,6 +22,7 @@ def test_an_item_from_assignment_to_closing(live_server, browser, people, make_i
     base = live_server.url
 
     page = browser.new_page()
+    asked = accept_confirmations(page)
     login(page, base, "resp")
     page.get_by_role("link", name="落实学校安全隐患排查").first.click()
     page.locator("form[data-step=acknowledge] button").click()
@@ -31,12 +33,15 @@ def test_an_item_from_assignment_to_closing(live_server, browser, people, make_i
     page.locator("form[data-step=report_result] button").click()
     page.wait_for_selector("[data-testid=item-result]")
     assert page.locator("[data-testid=item-status]").inner_text().strip() == "申请办结"
+    assert asked == ["确认将此作为最终结果上报？督查员将予以核实。"]
     page.close()
 
     page = browser.new_page(viewport={"width": 390, "height": 844})  # the officer, on a phone
+    asked = accept_confirmations(page)
     login(page, base, "officer")
     page.goto(f"{base}/supervision/{item.pk}/")
     page.locator("form[data-step=accept] button").click()
     page.wait_for_selector("text=已办结")
+    assert asked == ["确认核实结果并办结此事项？办结后不能重新打开。"]
     assert page.locator("[data-testid=item-status]").inner_text().strip() == "已办结"
     assert page.locator("[data-testid=timeline] li").count() == 5

@@ -1,10 +1,12 @@
 """Personas for document tests."""
 
 import datetime as dt
+from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.utils import timezone
 
 from documents import workflow
 from documents.models import DocumentSettings, DocumentType
@@ -60,5 +62,11 @@ def register_doc(dp):
             signed_by=dp.clerk,
         )
         fields.update(overrides)
+        received = fields["received_at"]
+        if received and 2000 <= received.year and timezone.now() - received > dt.timedelta(days=300):
+            # the fixed 2026 dates of these tests stay registrable once they are more than a year
+            # old (office.dates allows a year back): the clerk registers them as they arrive
+            with mock.patch("django.utils.timezone.now", return_value=received + dt.timedelta(minutes=5)):
+                return workflow.register(acting_user=acting_user, **fields)
         return workflow.register(acting_user=acting_user, **fields)
     return make

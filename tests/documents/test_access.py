@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from documents import selectors, workflow
 from documents.models import DocumentEvent, IncomingDocument
+from tests.helpers import with_token
 
 PERSONAS = ["clerk", "director", "leader", "vice", "handler", "co_contact", "reader", "outsider"]
 
@@ -98,7 +99,7 @@ def test_step_permission_matrix(client, dp, register_doc, step, persona):
     data = {k: (dp.leader.pk if v == "LEADER" else v) for k, v in data.items()}
     before = snapshot(doc)
     client.force_login(getattr(dp, persona))
-    response = client.post(reverse("documents:step", args=[doc.pk, step]), data)
+    response = client.post(reverse("documents:step", args=[doc.pk, step]), with_token(data, getattr(dp, persona)))
     if persona in allowed:
         assert response.status_code == 302, response.content.decode()[:2000]
         assert snapshot(doc) != before
@@ -113,7 +114,7 @@ def test_a_reader_marks_the_copy_read_from_the_page(client, dp, routed):
     page = client.get(reverse("documents:detail", args=[read.pk])).content.decode()
     assert 'data-state="opened"' in page  # opening the page is the read receipt
     response = client.post(reverse("documents:step", args=[read.pk, "read_copy"]),
-                           {"read_copy-comment": "已阅"})
+                           with_token({"read_copy-comment": "已阅"}, dp.reader))
     assert response.status_code == 302
     assert read.circulations.get(reader=dp.reader).state == "read"
 
@@ -147,10 +148,10 @@ def test_register_filters(client, dp, register_doc):
 def test_register_form_keeps_input_and_links_to_the_duplicate(client, dp, register_doc):
     first = register_doc()
     client.force_login(dp.clerk)
-    response = client.post(reverse("documents:new"), {
+    response = client.post(reverse("documents:new"), with_token({
         "sender_name": "市政府办", "sender_number": "某政办发〔2026〕58号", "title": "再次登记的标题",
         "doc_type": first.doc_type_id, "handling": "read", "urgency": "", "secrecy": "",
-        "copies": 1, "pages": 2, "received_at": "2026-11-27T10:00", "signed_by": dp.clerk.pk})
+        "copies": 1, "pages": 2, "received_at": "2026-11-27T10:00", "signed_by": dp.clerk.pk}, dp.clerk))
     page = response.content.decode()
     assert response.status_code == 400
     assert 'data-testid="duplicate"' in page and first.get_absolute_url() in page

@@ -25,11 +25,13 @@ def at(y, m, d, hh, mm=0):
     (at(2026, 9, 30, 15), "", at(2026, 9, 30, 17, 30)),        # before National Day
     (at(2026, 9, 30, 16, 30), "", at(2026, 10, 8, 17, 30)),    # after cutoff → after the holiday
     (at(2026, 10, 10, 9), "", at(2026, 10, 10, 17, 30)),       # Saturday make-up workday
-    (at(2026, 3, 2, 10), "teti", at(2026, 3, 2, 10, 30)),      # 特提 30 working minutes
-    (at(2026, 3, 2, 17), "teji", at(2026, 3, 3, 9)),           # 特急 60: 30 today + 30 tomorrow
+    (at(2026, 3, 2, 10), "teti", at(2026, 3, 2, 10, 30)),      # 特提 30 minutes
+    (at(2026, 3, 2, 17), "teji", at(2026, 3, 2, 18)),          # 特急 60 clock minutes (duty room)
     (at(2026, 3, 6, 17), "jiaji", at(2026, 3, 9, 10)),         # 加急 120 across the weekend
     (at(2026, 2, 13, 17), "pingji", at(2026, 2, 14, 12, 0)),   # 平急 240 onto the make-up Saturday
-    (at(2026, 10, 1, 9), "teji", at(2026, 10, 8, 9, 30)),      # during the holiday
+    (at(2026, 9, 30, 17, 40), "teji", at(2026, 9, 30, 18, 40)),  # 特急 on the eve of National Day
+    (at(2026, 10, 1, 9), "teji", at(2026, 10, 1, 10)),         # 特急 on a holiday: round the clock
+    (at(2026, 10, 1, 9), "jiaji", at(2026, 10, 8, 10, 30)),    # 加急 on a holiday: office time
 ])
 def test_due_time(db, received, urgency, due):
     assert workflow.due_time(received, urgency) == due

@@ -177,11 +177,14 @@ def test_one_click_turns_the_instruction_into_a_supervision_item_linked_both_way
     assert Item.objects.count() == 1
 
 
-def test_attachments_are_indexed_and_their_type_checked(dp, register_doc, settings, tmp_path):
+def test_attachments_are_indexed_and_their_type_checked(dp, register_doc, settings, tmp_path, eager_celery,
+                                                        django_capture_on_commit_callbacks):
     settings.MEDIA_ROOT = tmp_path
     with pytest.raises(WorkflowError):
         register_doc(files=[SimpleUploadedFile("x.exe", b"MZ")])
-    doc = register_doc(files=[SimpleUploadedFile("附件.txt", "请各乡镇开展森林防火检查".encode())])
+    # the text is extracted by a task queued when the registration commits
+    with django_capture_on_commit_callbacks(execute=True):
+        doc = register_doc(files=[SimpleUploadedFile("附件.txt", "请各乡镇开展森林防火检查".encode())])
     assert doc.attachments.get().text == "请各乡镇开展森林防火检查"
     from documents import selectors
 

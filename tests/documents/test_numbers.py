@@ -14,6 +14,7 @@ from documents.workflow import WorkflowError
 from office.docnumbers import DocNumber, format_number, is_standard, normalize, number_key, parse
 from office.models import AuditEvent, Counter, Unit
 from tests.factories import UnitFactory
+from tests.helpers import with_token
 
 # --- the function -------------------------------------------------------------------------
 
@@ -150,7 +151,7 @@ def test_the_migration_fills_the_keys_of_existing_documents(czj, register_doc):
     b = register_doc(sender=czj, sender_number="县财〔2026〕6号")
     c = register_doc(sender=czj, sender_number="")
     IncomingDocument.objects.update(sender_number_key="")
-    migration = importlib.import_module("documents.migrations.0003_sender_number_key")
+    migration = importlib.import_module("documents.migrations.0006_sender_number_key")
     migration.fill_keys(apps, None)
     keys = dict(IncomingDocument.objects.values_list("pk", "sender_number_key"))
     assert keys == {a.pk: "县财〔2026〕5号", b.pk: "县财〔2026〕6号", c.pk: ""}
@@ -182,10 +183,10 @@ def test_two_spellings_registered_at_once_register_once(dp, register_doc):
 def test_the_form_refuses_another_spelling_and_keeps_the_input(client, dp, register_doc):
     first = register_doc()  # 市政府办 某政办发〔2026〕58号
     client.force_login(dp.clerk)
-    response = client.post(reverse("documents:new"), {
+    response = client.post(reverse("documents:new"), with_token({
         "sender_name": "市政府办", "sender_number": "某政办发[2026]058号", "title": "再次登记的标题",
         "doc_type": first.doc_type_id, "handling": "read", "urgency": "", "secrecy": "",
-        "copies": 1, "pages": 2, "received_at": "2026-11-27T10:00", "signed_by": dp.clerk.pk})
+        "copies": 1, "pages": 2, "received_at": "2026-11-27T10:00", "signed_by": dp.clerk.pk}, dp.clerk))
     page = response.content.decode()
     assert response.status_code == 400
     assert 'data-testid="duplicate"' in page and first.get_absolute_url() in page

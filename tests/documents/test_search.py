@@ -40,6 +40,20 @@ def units(dp):
     return U
 
 
+@pytest.fixture
+def filed(register_doc, settings, tmp_path, eager_celery, django_capture_on_commit_callbacks):
+    """Register with a text attachment; its text is extracted by the task queued on commit,
+    which indexes the document again."""
+    settings.MEDIA_ROOT = tmp_path
+
+    def make(text, name="附件.txt", **fields):
+        with django_capture_on_commit_callbacks(execute=True):
+            doc = register_doc(files=[SimpleUploadedFile(name, text.encode())], **fields)
+        doc.refresh_from_db()
+        return doc
+    return make
+
+
 # --- the examples of the issue ------------------------------------------------------------
 
 def test_an_abbreviation_finds_the_number_and_the_sender(dp, units, register_doc):
@@ -94,10 +108,8 @@ def test_strings_across_word_boundaries(dp, register_doc):
     assert found(dp, "冬季防火") == []
 
 
-def test_attachment_text_is_searched(dp, register_doc, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    doc = register_doc(title="关于印发实施方案的通知", files=[
-        SimpleUploadedFile("方案.txt", "请县农业农村局牵头，落实高标准农田建设任务，联系人：李堃。".encode())])
+def test_attachment_text_is_searched(dp, register_doc, filed):
+    doc = filed("请县农业农村局牵头，落实高标准农田建设任务，联系人：李堃。", title="关于印发实施方案的通知")
     other = register_doc(sender_number="某政办发〔2026〕90号", title="关于其他事项的函")
     assert found(dp, "高标准农田") == [doc.pk]
     assert found(dp, "堃") == [doc.pk]
@@ -106,26 +118,22 @@ def test_attachment_text_is_searched(dp, register_doc, settings, tmp_path):
     assert other.pk not in found(dp, "农业")
 
 
-def test_exact_matches_come_first_then_the_register_order(dp, register_doc, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def test_exact_matches_come_first_then_the_register_order(dp, register_doc, filed):
     exact_old = register_doc(title="关于冬季安全生产的通知", received_at=day(2))
     exact_new = register_doc(sender_number="某政办发〔2026〕61号", title="安全生产月活动方案", received_at=day(3))
     # every pair of 安全生产 but apart: found, after the exact ones although newer
     apart = register_doc(sender_number="某政办发〔2026〕62号", title="安全检查全生命周期生产管理办法",
                          received_at=day(20))
     # only in the attachment text: found, after the exact ones
-    attached = register_doc(sender_number="某政办发〔2026〕63号", title="关于印发工作要点的通知",
-                            received_at=day(21),
-                            files=[SimpleUploadedFile("要点.txt", "抓好安全生产。".encode())])
+    attached = filed("抓好安全生产。", sender_number="某政办发〔2026〕63号", title="关于印发工作要点的通知",
+                     received_at=day(21))
     assert found(dp, "安全生产") == [exact_new.pk, exact_old.pk, attached.pk, apart.pk]
     # a filter keeps the order inside what it leaves
     assert found(dp, "安全生产", date_from=dt.date(2026, 11, 3)) == [exact_new.pk, attached.pk, apart.pk]
     assert found(dp, "安全生产", date_to=dt.date(2026, 11, 2)) == [exact_old.pk]
 
 
-def test_a_number_typed_with_other_brackets_ranks_its_document_first(dp, units, register_doc, settings,
-                                                                   tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def test_a_number_typed_with_other_brackets_ranks_its_document_first(dp, units, register_doc):
     doc = register_doc(sender=units.wjj, sender_number="县卫健〔2026〕7号", title="关于流感防控的通知",
                        received_at=day(2))
     citing = register_doc(sender_number="某政办发〔2026〕64号", title="关于转发县卫健〔2026〕7号文件的通知",
@@ -136,10 +144,8 @@ def test_a_number_typed_with_other_brackets_ranks_its_document_first(dp, units, 
     assert found(dp, "7号") == [citing.pk, doc.pk]  # as typed in both: newest first
 
 
-def test_latin_letters_and_digits(dp, register_doc, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    doc = register_doc(title="关于推广OFD版式文件的通知", files=[
-        SimpleUploadedFile("说明.txt", "依据GB/T 9704-2012，第50条。".encode())])
+def test_latin_letters_and_digits(dp, register_doc, filed):
+    doc = filed("依据GB/T 9704-2012，第50条。", title="关于推广OFD版式文件的通知")
     register_doc(sender_number="某政办发〔2026〕65号", title="关于第5批项目的通知")
     assert found(dp, "ofd") == [doc.pk]
     assert found(dp, "OF") == [doc.pk]  # letters: the start of a word
@@ -191,22 +197,20 @@ def test_tokens():
     assert search.query_terms("〔〕 ，") == []
 
 
-def test_the_attachment_text_is_bounded(dp, register_doc, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def test_the_attachment_text_is_bounded(dp, filed):
     filler = "甲" * (search.MAX_ATTACHMENT_CHARS - 10)
-    doc = register_doc(files=[SimpleUploadedFile("长.txt", (filler + "前面的字" + "乙" * 20 + "后面的字").encode())])
+    doc = filed(filler + "前面的字" + "乙" * 20 + "后面的字")
     assert found(dp, "前面的字") == [doc.pk]
     assert found(dp, "后面的字") == []  # past the bound: kept in the attachment, not searched
     assert doc.attachments.get().text.endswith("后面的字")
 
 
-def test_a_text_of_many_different_characters_still_registers(dp, register_doc, settings, tmp_path):
+def test_a_text_of_many_different_characters_still_registers(dp, filed):
     """PostgreSQL refuses a tsvector over 1 MB: the budget keeps every document under it. Rare
     characters (4 bytes in UTF-8) all different reach the budget before the character bound."""
-    settings.MEDIA_ROOT = tmp_path
     rng = random.Random(3)
     text = "".join(chr(rng.randint(0x20000, 0x2A6DF)) for _ in range(search.MAX_ATTACHMENT_CHARS))
-    doc = register_doc(files=[SimpleUploadedFile("字表.txt", text.encode())])  # the index accepts it
+    doc = filed(text)  # the index accepts it
     index = search.index_text([doc.title], [text]).split(" ")
     assert sum(len(t.encode()) + 4 for t in index) <= search.MAX_INDEX_BYTES
     size = (IncomingDocument.objects.filter(pk=doc.pk)
@@ -218,12 +222,11 @@ def test_a_text_of_many_different_characters_still_registers(dp, register_doc, s
     assert found(dp, text[-2:]) == []  # the budget, not the character bound, stopped here
 
 
-def test_the_migration_builds_the_vectors_of_existing_documents(dp, units, register_doc, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    doc = register_doc(sender=units.wjj, sender_number="县卫健〔2026〕7号", title="关于王喆同志任职的通知",
-                       files=[SimpleUploadedFile("附件.txt", "请县农业农村局牵头。".encode())])
+def test_the_migration_builds_the_vectors_of_existing_documents(dp, units, filed):
+    doc = filed("请县农业农村局牵头。", sender=units.wjj, sender_number="县卫健〔2026〕7号",
+                title="关于王喆同志任职的通知")
     IncomingDocument.objects.update(search_vector=None)  # as the new column starts
     assert found(dp, "卫健") == []
-    migration = importlib.import_module("documents.migrations.0004_search_vector")
+    migration = importlib.import_module("documents.migrations.0007_search_vector")
     migration.build_search_vectors(apps, None)
     assert found(dp, "卫健") == [doc.pk] and found(dp, "喆") == [doc.pk] and found(dp, "牵头") == [doc.pk]

@@ -10,6 +10,7 @@ from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
 from office import pdf
+from office.fonts import FACES
 
 A4_POINTS = (595.28, 841.89)
 
@@ -29,8 +30,8 @@ def test_there_are_6763_gb2312_hanzi():
     assert len(gb2312_level_1_and_2()) == 6763
 
 
-@pytest.mark.parametrize("filename", sorted(pdf.FONT_FACES.values()))
-def test_each_vendored_face_covers_all_gb2312_characters(filename):
+@pytest.mark.parametrize("filename", sorted(face.fonts[0].filename for face in FACES.values()))
+def test_each_face_primary_font_covers_all_gb2312_characters(filename):
     cmap = TTFont(Path(settings.FONT_DIR) / filename, lazy=True).getBestCmap()
     missing = [c for c in gb2312_level_1_and_2() if ord(c) not in cmap]
     assert missing == []
@@ -56,7 +57,7 @@ def test_render_chinese_on_a4_with_embedded_fonts_and_no_weasyprint_errors(caplo
             descriptor = descendant["/FontDescriptor"].get_object()
             assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")), font["/BaseFont"]
             fonts.add(str(font["/BaseFont"]).split("+")[-1])
-    # the @font-face families, each backed by its vendored Fandol file (see office.pdf.FONT_FACES)
+    # the faces' primary fonts, each a vendored Fandol file (see office.fonts.FACES)
     assert fonts == {"ZB-Fangsong", "ZB-Hei", "ZB-Song", "ZB-Kai"}
 
 

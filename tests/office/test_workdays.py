@@ -105,3 +105,16 @@ def test_admin_edits_change_the_calendar(db):
     cal = WorkCalendar.load()
     assert not cal.is_working_day(D(2026, 12, 31))
     assert cal.end_of_working_day(at(2026, 12, 30, 9)) == at(2026, 12, 30, 18)
+
+
+def test_deadline_on_is_the_one_day_off_rule(cal):
+    # a time limit ending on a day off ends on the next working day; a working day stays
+    assert cal.deadline_on(D(2026, 10, 3)) == D(2026, 10, 8)
+    assert cal.deadline_on(D(2026, 10, 10)) == D(2026, 10, 10)
+    assert cal.deadline_on(D(2026, 4, 4)) == D(2026, 4, 7)   # 清明 (Sat-Mon)
+    assert cal.deadline_on(D(2026, 9, 25)) == D(2026, 9, 28)  # 中秋 (Fri-Sun)
+
+
+def test_the_calendar_knows_the_years_it_covers(cal):
+    assert cal.loaded_years == frozenset({2026})
+    assert cal.covers(D(2026, 6, 1)) and not cal.covers(D(2025, 12, 31))

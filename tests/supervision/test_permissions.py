@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from supervision import workflow
 from supervision.models import Event, Item, Status
+from tests.helpers import with_token
 
 PERSONAS = ["responsible", "co_member", "head", "officer", "leader", "director", "clerk"]
 
@@ -60,6 +61,11 @@ def _disputed(p, item):
     workflow.dispute(item=item, acting_user=p.responsible, reason="非本单位职责")
 
 
+# within the five-year bound (a module constant: the real date, Beijing time, at import)
+IN_A_YEAR = (dt.datetime.now(tz=dt.timezone(dt.timedelta(hours=8))).date()
+             + dt.timedelta(days=365)).isoformat()
+
+
 def _extension_pending(p, item):
     workflow.request_extension(item=item, acting_user=p.responsible,
                                new_deadline=item.deadline + dt.timedelta(days=9), reason="需要时间")
@@ -72,7 +78,7 @@ STEPS = {
     "report_result": ({"responsible"}, _acknowledged, {"report_result-result": "结果"}),
     "accept": ({"officer", "director"}, _reported, {}),
     "return": ({"officer", "director"}, _reported, {"return-text": "请补充"}),
-    "request_extension": ({"responsible"}, None, {"request_extension-new_deadline": "2099-01-01",
+    "request_extension": ({"responsible"}, None, {"request_extension-new_deadline": IN_A_YEAR,
                                                   "request_extension-reason": "需要时间"}),
     "decide_extension": ({"leader", "director"}, _extension_pending, {"decide_extension-approve": "yes"}),
     "chase": ({"officer", "director"}, None, {"chase-text": "请抓紧"}),
@@ -90,7 +96,7 @@ def test_step_permission_matrix(client, people, make_item, step, persona):
     before = snapshot(item)
     user = getattr(people, persona)
     client.force_login(user)
-    response = client.post(reverse("supervision:step", args=[item.pk, step]), data)
+    response = client.post(reverse("supervision:step", args=[item.pk, step]), with_token(data, user))
     if persona in allowed:
         assert response.status_code == 302, response.content.decode()[:3000]
         assert snapshot(item) != before
@@ -106,10 +112,12 @@ def test_reassign_is_the_offices(client, people, make_item):
     data = {"reassign-lead_unit": people.lead.pk, "reassign-responsible": people.head.pk}
     client.force_login(people.head)
     before = snapshot(item)
-    assert client.post(reverse("supervision:step", args=[item.pk, "reassign"]), data).status_code == 409
+    assert client.post(reverse("supervision:step", args=[item.pk, "reassign"]),
+                       with_token(data, people.head)).status_code == 409
     assert snapshot(item) == before
     client.force_login(people.officer)
-    assert client.post(reverse("supervision:step", args=[item.pk, "reassign"]), data).status_code == 302
+    assert client.post(reverse("supervision:step", args=[item.pk, "reassign"]),
+                       with_token(data, people.officer)).status_code == 302
     assert Item.objects.get(pk=item.pk).responsible == people.head
 
 
@@ -126,9 +134,9 @@ def test_a_refused_step_keeps_what_the_user_typed(client, people, make_item):
     item = make_item()
     client.force_login(people.responsible)
     # progress before acknowledging: refused with the reason, the text stays in the form
-    response = client.post(reverse("supervision:step", args=[item.pk, "request_extension"]), {
+    response = client.post(reverse("supervision:step", args=[item.pk, "request_extension"]), with_token({
         "request_extension-new_deadline": item.deadline.isoformat(),
-        "request_extension-reason": "因省里批复未到需要延期"})
+        "request_extension-reason": "因省里批复未到需要延期"}, people.responsible))
     page = response.content.decode()
     assert response.status_code == 409
     assert "因省里批复未到需要延期" in page

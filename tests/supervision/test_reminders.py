@@ -113,9 +113,11 @@ def test_results_awaiting_verification_and_disputes_are_not_chased(people, item)
 
 def test_a_moved_deadline_reschedules(people, item):
     reminders.plan(today=D(2026, 12, 17))  # overdue 1 under the old deadline, not yet sent
-    ext = workflow.request_extension(item=item, acting_user=people.responsible,
-                                     new_deadline=D(2026, 12, 23), reason="等待批复")
-    workflow.decide_extension(extension=ext, acting_user=people.leader, approve=True)
+    # the request is made on 12-17 (a deadline may not be typed in the past: office.dates)
+    with mock.patch("django.utils.timezone.now", return_value=dt.datetime(2026, 12, 17, 9, tzinfo=SH)):
+        ext = workflow.request_extension(item=item, acting_user=people.responsible,
+                                         new_deadline=D(2026, 12, 23), reason="等待批复")
+        workflow.decide_extension(extension=ext, acting_user=people.leader, approve=True)
     result = reminders.sweep(today=D(2026, 12, 17))
     assert result.skipped == {"rescheduled": 1} and result.sent == 0
     reminders.sweep(today=D(2026, 12, 18))  # three working days before the new deadline

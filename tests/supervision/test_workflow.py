@@ -4,6 +4,7 @@ import pytest
 from django.utils import timezone
 
 from office.models import AuditEvent, Notification
+from office.workdays import WorkCalendar
 from supervision import services, workflow
 from supervision.models import Event, Extension, Item, Status
 from supervision.workflow import WorkflowError
@@ -37,8 +38,6 @@ def test_the_whole_lifecycle(people, make_item):
 
 
 def test_deadline_in_working_days_goes_through_the_calendar(people, make_item):
-    from office.workdays import WorkCalendar
-
     item = make_item(deadline=None, working_days=5)
     assert item.deadline == WorkCalendar.load().add_working_days(timezone.localdate(), 5)
     assert item.original_deadline == item.deadline
@@ -101,8 +100,9 @@ def test_dispute_and_reassign(people, make_item):
 def test_extension_approved_keeps_the_original_deadline_and_counts_as_extended(people, make_item):
     item = make_item(days=3)
     original = item.deadline
+    new = WorkCalendar.load().add_working_days(original, 7)  # a working day: applies as typed
     ext = workflow.request_extension(item=item, acting_user=people.responsible,
-                                     new_deadline=original + dt.timedelta(days=10), reason="需要省里批复。")
+                                     new_deadline=new, reason="需要省里批复。")
     with pytest.raises(WorkflowError) as exc:  # one pending request at a time
         workflow.request_extension(item=item, acting_user=people.responsible,
                                    new_deadline=original + dt.timedelta(days=20), reason="再延")
@@ -114,7 +114,7 @@ def test_extension_approved_keeps_the_original_deadline_and_counts_as_extended(p
         workflow.decide_extension(extension=ext, acting_user=people.director, approve=True)
     assert exc.value.code == "decided"
     item.refresh_from_db()
-    assert (item.original_deadline, item.deadline) == (original, original + dt.timedelta(days=10))
+    assert (item.original_deadline, item.deadline) == (original, new)
     workflow.acknowledge(item=item, acting_user=people.responsible)
     workflow.report_result(item=item, acting_user=people.responsible, result="完成。")
     workflow.accept(item=item, acting_user=people.officer)

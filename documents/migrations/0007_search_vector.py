@@ -36,7 +36,7 @@ def build_search_vectors(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('documents', '0003_sender_number_key'),
+        ('documents', '0006_sender_number_key'),
         ('office', '0004_counter'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

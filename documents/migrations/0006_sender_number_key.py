@@ -22,7 +22,7 @@ def fill_keys(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('documents', '0002_seed_types_and_limits'),
+        ('documents', '0005_dates_and_telegrams'),
         ('office', '0004_counter'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
