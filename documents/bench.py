@@ -144,7 +144,13 @@ def index_attachment_text(size: int, n: int = 20) -> dict:
     clerk = User.objects.get(username=BENCH_USER)
     sender = Unit.objects.get(code="BS001")
     doc_type = DocumentType.objects.get(name="通知")
-    texts = [attachment_text(random.Random(i), "森林防火", search.MAX_ATTACHMENT_CHARS) for i in range(n)]
+    # about 25,000 different character pairs each: a long real text has about that many
+    pool = sorted({c for t in SENTENCES + TOPICS + NAMES + [d[0] for d in DEPARTMENTS] for c in t if c > "\u4e00"})
+    texts = []
+    for i in range(n):
+        rng = random.Random(i)
+        prose = attachment_text(rng, "森林防火", search.MAX_ATTACHMENT_CHARS // 2)
+        texts.append(prose + "".join(rng.choice(pool) for _ in range(search.MAX_ATTACHMENT_CHARS - len(prose))))
     seconds = 0.0
     with transaction.atomic():
         for i, text in enumerate(texts):
