@@ -16,7 +16,7 @@ from config import embedded
 logging.getLogger("pgserver").addHandler(logging.NullHandler())
 logging.getLogger("pgserver").propagate = False
 
-os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-" + "k" * 24)
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("SECURE_COOKIES", "false")

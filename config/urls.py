@@ -9,6 +9,11 @@ admin.site.site_header = admin.site.site_title = "政办 Zhengban"
 
 urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/verify/", auth_views.login_verify, name="login_verify"),
+    path("accounts/login/enroll/", auth_views.login_enroll, name="login_enroll"),
+    path("accounts/security/", auth_views.security, name="security"),
+    # Django admin's own login page would skip the second factor: it sends to the office's
+    path("admin/login/", auth_views.admin_login, name="admin_login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(),

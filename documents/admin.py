@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from documents.models import DocumentSettings, DocumentType, IncomingDocument, UrgencyRule
+from office import roles
 
 
 @admin.register(DocumentType)
@@ -39,6 +40,10 @@ class IncomingDocumentAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         qs = super().get_queryset(request)
         return qs if request.user.has_perm("documents.view_classified") else qs.filter(secrecy="")
+
+    def has_view_permission(self, request, obj=None):
+        # business content: never for an administrator account, whatever its permissions (三员分立)
+        return roles.is_business_user(request.user) and super().has_view_permission(request, obj)
 
     def has_add_permission(self, request):
         return False

@@ -11,6 +11,7 @@ class DocumentsConfig(AppConfig):
         from documents import desk_panel, printing, workflow
         from office import calendar_years, demo, desk, roles
 
+        roles.register_business_namespace("documents")
         desk.register_nav(desk.NavItem("documents", _("Incoming documents"), "documents:register",
                                        roles=frozenset(roles.BUSINESS_ROLES), order=20))
         desk.register_panel(desk.DeskPanel("documents", _("My documents"),

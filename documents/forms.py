@@ -20,7 +20,13 @@ from documents.selectors import readers_choices
 from documents.workflow import ATTACHMENTS, telegram_urgency_message
 from office import roles
 from office.dates import Bound
-from office.forms import BoundedDateField, BoundedDateTimeField, MultipleFileField, PersonChoiceField
+from office.forms import (
+    BoundedDateField,
+    BoundedDateTimeField,
+    MultipleFileField,
+    PersonChoiceField,
+    validate_single_line,
+)
 from office.models import Unit, User
 
 
@@ -32,11 +38,12 @@ class RegisterForm(forms.Form):
     sender_name = forms.CharField(
         label=_("Sending unit"), max_length=100,
         widget=forms.TextInput(attrs={"list": "unit-names", "autocomplete": "off"}),
-        help_text=_("Type part of the name or the code and pick from the list."))
+        help_text=_("Type part of the name or the code and pick from the list."),
+        validators=[validate_single_line])
     sender_number = forms.CharField(label=_("Sender's document number"), max_length=60,
-                                    required=False,
+                                    required=False, validators=[validate_single_line],
                                     widget=forms.TextInput(attrs={"placeholder": "某政办发〔2026〕12号"}))
-    title = forms.CharField(label=_("Title"), max_length=300)
+    title = forms.CharField(label=_("Title"), max_length=300, validators=[validate_single_line])
     doc_type = forms.ModelChoiceField(label=_("Document type"), queryset=DocumentType.objects.all())
     handling = forms.ChoiceField(label=_("Handling"), choices=Handling.choices,
                                  widget=forms.RadioSelect, initial=Handling.READ)

@@ -236,6 +236,12 @@ class IncomingDocument(models.Model):
         return reverse("documents:detail", args=[self.pk])
 
     @property
+    def audit_repr(self) -> str:
+        """How the audit trail names the document: its register number, never its title (the
+        audit administrator sees no business content)."""
+        return self.number
+
+    @property
     def public_title(self) -> str:
         """The title where people without clearance may read it (notifications, the audit
         trail, other apps): a classified document's title never leaves its own pages."""

@@ -26,6 +26,8 @@ def visible_documents(user, *, office: bool | None = None,
     only what was routed to them: their instructions, their copies in circulation, documents
     their unit handles (lead or co-unit) or they handle. Classified metadata only for cleared
     users."""
+    if not roles.is_business_user(user):
+        return IncomingDocument.objects.none()
     office = is_document_office(user) if office is None else office
     classified = may_see_classified(user) if classified is None else classified
     qs = IncomingDocument.objects.all()

@@ -13,6 +13,7 @@ urlpatterns = [
     path("attachments/<int:pk>/", views.attachment, name="attachment"),
     path("<int:pk>/", views.document_detail, name="detail"),
     path("<int:pk>/slip.pdf", views.routing_slip, name="slip"),
+    path("<int:pk>/open/", views.open_copy, name="open_copy"),
     path("<int:pk>/recall/<int:circulation_pk>/", views.recall, name="recall"),
     path("<int:pk>/<str:step>/", views.document_step, name="step"),
 ]

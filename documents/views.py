@@ -131,6 +131,7 @@ def _get_doc(request, pk: int, office: bool | None = None) -> IncomingDocument:
     try:
         return selectors.document_detail(request.user, pk, office=_office(request) if office is None else office)
     except IncomingDocument.DoesNotExist:
+        audit.record_not_found(request.user, IncomingDocument, pk)
         raise Http404 from None
 
 
@@ -145,6 +146,9 @@ def _page_context(request, doc: IncomingDocument) -> dict:
         "recallable": [c for c in doc.circulations.all()
                        if office and c.sent_at and not c.opened_at and not c.recalled_at
                        and not doc.is_archived],
+        "my_unopened_copy": next(
+            (c for c in doc.circulations.all() if c.reader_id == request.user.pk and c.sent_at
+             and not c.opened_at and not c.recalled_at and not c.lapsed_at), None),
         "now": timezone.now(),
     }
 
@@ -158,11 +162,22 @@ DOCUMENT_PAGE = StepPage(
 
 
 def document_detail(request, pk: int):
+    """The document page. Viewing it is audited; it is no read receipt: a GET may come from a
+    prefetching browser or a link preview, so opening a copy is the reader's explicit act
+    (``open_copy`` below)."""
     office = _office(request)
     doc = _get_doc(request, pk, office)
-    if workflow.open_copy(document=doc, acting_user=request.user):
-        doc = _get_doc(request, pk, office)
+    audit.record_view("documents.view", request.user, doc)
     return DOCUMENT_PAGE.render(request, doc)
+
+
+@require_POST
+def open_copy(request, pk: int):
+    """The reader opens the copy sent to them (the read receipt's "opened"): a POST from the
+    button on the page, never a side effect of a GET."""
+    doc = _get_doc(request, pk, _office(request))
+    workflow.open_copy(document=doc, acting_user=request.user)
+    return redirect(doc)
 
 
 document_step = DOCUMENT_PAGE.step_view()
@@ -198,5 +213,5 @@ def attachment(request, pk: int):
     att = get_object_or_404(DocumentAttachment, pk=pk)
     _get_doc(request, att.document_id, _office(request))
     audit.record("documents.download_attachment", actor=request.user, obj=att.document,
-                 detail={"attachment": att.pk, "name": att.name})
+                 detail={"attachment": att.pk})  # not its name: that may be business content
     return serve_stored_file(att.file, filename=att.name, content_type=att.content_type)

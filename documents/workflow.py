@@ -37,7 +37,14 @@ from office.dates import Bound
 from office.models import Unit, User
 from office.uploads import UploadPolicy, check_uploads
 from office.workdays import WorkCalendar
-from office.workflow import WorkflowError, audited_step, require_text
+from office.workflow import (
+    WorkflowError,
+    audited_step,
+    require_active_unit,
+    require_line,
+    require_participant,
+    require_text,
+)
 
 S = Status
 
@@ -75,8 +82,9 @@ def telegram_urgency_message() -> str:
 # --- who may act -------------------------------------------------------------------------
 
 def is_document_office(user, conf: DocumentSettings | None = None) -> bool:
-    """Members of the document office (文电科) and the office directors run the intake desk."""
-    if not getattr(user, "is_authenticated", False):
+    """Members of the document office (文电科) and the office directors run the intake desk.
+    An administrator account never does, whatever unit the settings name."""
+    if not roles.is_business_user(user):
         return False
     if roles.has_role(user, roles.OFFICE_DIRECTOR):
         return True
@@ -93,6 +101,8 @@ def _current_instruction(doc: IncomingDocument) -> Instruction | None:
 
 
 def may(step: str, doc: IncomingDocument, user, *, office: bool | None = None) -> bool:
+    if not roles.is_business_user(user):
+        return False
     if doc.status == S.PROPOSING and not roles.has_role(user, roles.OFFICE_DIRECTOR):
         return False  # waiting for 拟办: the directors' alone (the clerk assigns after 批办)
     office = is_document_office(user) if office is None else office
@@ -124,16 +134,28 @@ def allowed_steps(doc: IncomingDocument, user, *, office: bool | None = None) ->
             continue
         if doc.status not in sources or not may(name, doc, user, office=office):
             continue
-        if name == "circulate" and doc.handling != Handling.READ:
-            continue
-        if name == "submit_for_proposal" and doc.handling != Handling.ACTION:
-            continue
-        if name == "archive" and doc.status == S.CIRCULATING and _unfinished_copies(doc):
-            continue
-        if name == "supervise" and doc.secrecy:
+        if ruled_out(name, doc) is not None:
             continue
         steps.append(name)
     return steps
+
+
+def ruled_out(name: str, doc: IncomingDocument) -> tuple[str, str] | None:
+    """What the document itself rules out for a step, beyond who acts and the status:
+    (code, reason) or None. The one place both the page's buttons (``allowed_steps``) and the
+    steps themselves (``_check``) ask, so a crafted POST meets the same rule as the button."""
+    if name == "circulate" and doc.handling != Handling.READ:
+        return "handling", _("Only a document to read (阅件) is circulated; this one is to be "
+                             "handled (办件): pass it to the director for a proposal.")
+    if name == "submit_for_proposal" and doc.handling != Handling.ACTION:
+        return "handling", _("Only a document to handle (办件) goes to the director for a "
+                             "proposal; this one is to be read (阅件): circulate it.")
+    if name == "archive" and doc.status == S.CIRCULATING and _unfinished_copies(doc):
+        return "unread", _("Some readers have not read the document yet.")
+    if name == "supervise" and doc.secrecy:
+        return "classified", _("A classified document cannot become a supervision item here: the "
+                               "supervision pages are not cleared for its contents.")
+    return None
 
 
 def _unfinished_copies(doc: IncomingDocument) -> int:
@@ -161,6 +183,9 @@ def _check(name: str, doc: IncomingDocument, user) -> str | None:
     if doc.status not in sources:
         raise WorkflowError(_("This step is not possible while the document is “%(status)s”.")
                             % {"status": doc.get_status_display()}, code="wrong_status")
+    refusal = ruled_out(name, doc)
+    if refusal is not None:
+        raise WorkflowError(refusal[1], code=refusal[0])
     return target
 
 
@@ -302,8 +327,16 @@ def register(
     (never for classified documents: 涉密不上网) and index it for search."""
     if not is_document_office(acting_user):
         raise WorkflowError(_("Only the document office registers documents."), code="forbidden")
-    title = require_text(title, _("The title is required."))
+    title = require_line(title, _("The title is required."))
     sender_number = (sender_number or "").strip()
+    if sender_number:
+        sender_number = require_line(sender_number, _("The sender's number is required."))
+    require_active_unit(sender, _("The sending unit is no longer active."))
+    require_participant(signed_by, _("The person who signed for it must be an active member of "
+                                     "staff."))
+    if handling not in Handling.values:
+        raise WorkflowError(_("Choose whether the document is to be read or to be handled."),
+                            code="invalid")
     if is_telegram and urgency not in TELEGRAM_URGENCIES:
         raise WorkflowError(telegram_urgency_message(), code="invalid")
     if not is_telegram and urgency not in DOCUMENT_URGENCIES:
@@ -382,6 +415,14 @@ def _create_copies(doc: IncomingDocument, readers: Sequence[User], sequential: b
     """Create circulation copies; returns the reader ids notified now."""
     if not readers:
         raise WorkflowError(_("Choose at least one reader."), code="required")
+    internal = {Unit.Kind.LEADERSHIP, Unit.Kind.SECTION}
+    for reader in readers:
+        require_participant(reader, _("“%(name)s” cannot receive a copy: readers are active "
+                                      "staff of the office and county leaders.") % {"name": reader})
+        if reader.unit is None or reader.unit.kind not in internal:
+            raise WorkflowError(_("“%(name)s” cannot receive a copy: readers are active staff of "
+                                  "the office and county leaders.") % {"name": reader},
+                                code="invalid")
     if doc.secrecy and any(not may_see_classified(r) for r in readers):
         raise WorkflowError(_("A classified document goes only to readers cleared for it."),
                             code="classified")
@@ -512,6 +553,13 @@ def propose(*, document: IncomingDocument, acting_user, proposal: str,
     if not leaders:
         raise WorkflowError(_("Choose at least one leader to instruct, or assign the handling "
                               "directly."), code="required")
+    if len({leader.pk for leader in leaders}) != len(leaders):
+        raise WorkflowError(_("A leader appears twice."), code="invalid")
+    for leader in leaders:
+        require_participant(leader, _("“%(name)s” is not a leader who instructs.") % {"name": leader})
+        if not roles.has_role(leader, roles.COUNTY_LEADER, roles.OFFICE_DIRECTOR):
+            raise WorkflowError(_("“%(name)s” is not a leader who instructs.") % {"name": leader},
+                                code="invalid")
     for order, leader in enumerate(leaders, 1):
         Instruction.objects.create(document=doc, leader=leader, order=order)
     doc.proposal, doc.proposed_by, doc.proposed_at = proposal, acting_user, timezone.now()
@@ -558,6 +606,11 @@ def assign_handling(*, document: IncomingDocument, acting_user, lead_unit: Unit,
     if deadline is not None:
         dates.require(deadline, Bound.DEADLINE)
         deadline, provisional = handling_deadline(deadline)
+    require_active_unit(lead_unit, _("The lead unit is no longer active."))
+    co_units = list(co_units)
+    if any(not u.is_active for u in co_units):
+        raise WorkflowError(_("A co-unit is no longer active."), code="invalid")
+    require_participant(handler, _("The handler must be an active member of staff."))
     if handler.unit_id != lead_unit.pk:
         raise WorkflowError(_("The handler must belong to the lead unit."), code="invalid")
     if doc.secrecy and not may_see_classified(handler):

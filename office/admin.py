@@ -8,15 +8,17 @@ import json
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.contrib.auth.admin import GroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.contrib.auth.forms import UserChangeForm, UserCreationForm
-from django.contrib.auth.models import Permission
+from django.contrib.auth.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
+from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from office import audit, calendar_years, roles, selectors, services
+from office import audit, calendar_years, history, mfa, roles, selectors, services
 from office.exports import safe_row
 from office.models import (
     AuditEvent,
@@ -33,8 +35,23 @@ from office.models import (
 from office.text import normalize_text, same_text
 
 
+class KeepHistoryAdmin(admin.ModelAdmin):
+    """Deactivate, never delete (``office.history``): no bulk delete, and no delete at all for
+    an object anything refers to. A refused delete answers 403 and is audited."""
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def has_delete_permission(self, request, obj=None):
+        if not super().has_delete_permission(request, obj):
+            return False
+        return obj is None or not history.has_history(obj)
+
+
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(KeepHistoryAdmin):
     list_display = ("name", "short_name", "code", "kind", "head", "is_active")
     list_filter = ("kind", "is_active")
     search_fields = ("name", "short_name", "code")
@@ -43,7 +60,7 @@ class UnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(Post)
-class PostAdmin(admin.ModelAdmin):
+class PostAdmin(KeepHistoryAdmin):
     list_display = ("name", "code", "unit", "is_leadership", "order")
     list_filter = ("is_leadership", "unit")
     search_fields = ("name", "code", "duties")
@@ -58,25 +75,71 @@ class StaffChangeForm(UserChangeForm):
         model = User
         fields = "__all__"
 
+    acting_user = None  # set by StaffAdmin.get_form, for the audit of a refused grant
+
     def clean_groups(self):
         groups = self.cleaned_data.get("groups")
         if groups is not None:
-            _check_roles(groups)
+            current = set(self.instance.groups.values_list("name", flat=True)) if self.instance.pk else set()
+            try:
+                roles.validate_role_grant(self.instance, current, {g.name for g in groups})
+            except ValidationError as exc:
+                audit.record("admin.grant_refused", actor=self.acting_user, obj=self.instance,
+                             result="failure", detail={"roles": sorted(g.name for g in groups),
+                                                       "reason": exc.messages[0]})
+                raise
         return groups
 
     def clean(self):
         data = super().clean()
         groups, perms = data.get("groups"), data.get("user_permissions")
         if groups and perms and {g.name for g in groups} & set(roles.ADMIN_ROLES):
+            audit.record("admin.grant_refused", actor=self.acting_user, obj=self.instance,
+                         result="failure", detail={"permissions": sorted(p.codename for p in perms),
+                                                   "reason": "administrator account"})
             self.add_error("user_permissions",
                            _("An administrator account may not hold individual permissions."))
         return data
 
 
 class StaffCreationForm(UserCreationForm):
+    """A new account's password is a temporary one: its owner changes it at the first login."""
+
     class Meta(UserCreationForm.Meta):
         model = User
         fields = ("username", "full_name", "unit", "post", "title", "phone", "email")
+
+    def save(self, commit=True):
+        user = super().save(commit=False)
+        user.must_change_password = True
+        if commit:
+            user.save()
+            self.save_m2m()
+        return user
+
+
+class TemporaryPasswordForm(AdminPasswordChangeForm):
+    """A password set by an administrator is temporary: its owner must change it at the next
+    login, and is told that an administrator reset it (``StaffAdmin.log_change``)."""
+
+    def save(self, commit=True):
+        user = super().save(commit=False)
+        user.must_change_password = True
+        user.zb_password_reset = True
+        if commit:
+            user.save()
+        return user
+
+
+def may_reset_password(actor, target) -> bool:
+    """Resetting a password is the system administrator's duty alone (三员分立), and only for
+    business accounts; a superuser resets anyone's but their own. Nobody resets their own here:
+    that is the password page."""
+    if target is None or actor.pk == target.pk or not actor.is_active:
+        return False
+    if actor.is_superuser:
+        return True
+    return roles.has_role(actor, roles.SYSTEM_ADMIN) and not roles.is_admin_account(target)
 
 
 PROFILE_FIELDS = ("full_name", "unit", "post", "title", "phone", "email")
@@ -89,7 +152,10 @@ class StaffAdmin(BaseUserAdmin):
 
     form = StaffChangeForm
     add_form = StaffCreationForm
-    list_display = ("username", "full_name", "unit", "post", "title", "is_active", "last_login")
+    change_password_form = TemporaryPasswordForm
+    list_display = ("username", "full_name", "unit", "post", "title", "is_active", "second_factor",
+                    "last_login")
+    actions = ["reset_second_factor"]
     list_filter = ("is_active", "groups", "unit__kind", "unit")
     search_fields = ("username", "full_name", "phone", "email")
     ordering = ("unit__order", "username")
@@ -107,7 +173,9 @@ class StaffAdmin(BaseUserAdmin):
         if user.is_superuser or roles.has_role(user, roles.SYSTEM_ADMIN):
             sets.append((None, {"fields": ("username", "password")}))
             sets.append((_("Profile"), {"fields": PROFILE_FIELDS}))
-            sets.append((_("Status"), {"fields": ("is_active", "last_login", "date_joined")}))
+            sets.append((_("Status"), {"fields": ("is_active", "must_change_password",
+                                                  "password_changed_at", "last_login",
+                                                  "date_joined")}))
         if user.is_superuser or roles.has_role(user, roles.SECURITY_ADMIN):
             sets.append((_("Roles"), {"fields": ("groups", "is_staff", "user_permissions")}))
         if user.is_superuser:
@@ -115,7 +183,69 @@ class StaffAdmin(BaseUserAdmin):
         return sets
 
     def get_readonly_fields(self, request, obj=None):
-        return ("last_login", "date_joined")
+        return ("last_login", "date_joined", "password_changed_at")
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.acting_user = request.user
+        return form
+
+    def get_queryset(self, request):
+        from django.db.models import Exists, OuterRef
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        return super().get_queryset(request).annotate(zb_mfa=Exists(
+            TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)))
+
+    @admin.display(description=_("second factor"), boolean=True)
+    def second_factor(self, obj):
+        return getattr(obj, "zb_mfa", None)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def has_delete_permission(self, request, obj=None):
+        """Accounts with history are deactivated, never deleted (``office.history``)."""
+        if not super().has_delete_permission(request, obj):
+            return False
+        return obj is None or not history.has_history(obj)
+
+    def has_reset_mfa_permission(self, request):
+        return request.user.is_superuser or roles.has_role(request.user, roles.SECURITY_ADMIN)
+
+    @admin.action(description=_("Reset the second factor (lost phone)"), permissions=["reset_mfa"])
+    def reset_second_factor(self, request, queryset):
+        """The security administrator removes a lost authenticator (audited; the owner is told).
+        Administrators' factors are reset by a superuser only."""
+        done, refused = [], []
+        for target in queryset:
+            if mfa.may_reset(request.user, target):
+                mfa.reset(user=target, acting_user=request.user)
+                done.append(target.get_username())
+            else:
+                audit.record("auth.mfa_reset", actor=request.user, obj=target, result="failure")
+                refused.append(target.get_username())
+        if done:
+            self.message_user(request, _("Second factor reset for: %(names)s.")
+                              % {"names": "、".join(done)})
+        if refused:
+            self.message_user(request, _("Not reset (an administrator's or your own): %(names)s.")
+                              % {"names": "、".join(refused)}, level="error")
+
+    def user_change_password(self, request, id, form_url=""):
+        """Only ``may_reset_password`` may reset (403 and audited otherwise)."""
+        target = self.get_object(request, unquote(id))
+        if target is not None and not may_reset_password(request.user, target):
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
+
+    def log_change(self, request, obj, message):
+        entry = super().log_change(request, obj, message)
+        if getattr(obj, "zb_password_reset", False):
+            services.password_was_reset(user=obj, acting_user=request.user)
+        return entry
 
     def has_add_permission(self, request):
         return request.user.is_superuser or roles.has_role(request.user, roles.SYSTEM_ADMIN)
@@ -435,3 +565,31 @@ class AuditEventAdmin(admin.ModelAdmin):
                 e.ip_address or "", json.dumps(e.detail, ensure_ascii=False),
             ]))
         return response
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class RoleAdmin(GroupAdmin):
+    """Roles come from the table in ``office.roles``: never deleted (``office.history``)."""
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.name in roles.ROLE_LABELS:
+            return False
+        return super().has_delete_permission(request, obj)
+
+
+# django-otp's own device admins would show every account's TOTP key to a superuser: devices are
+# enrolled by their owner and reset by the security administrator (StaffAdmin's action) only.
+for _device_model in ("otp_totp.TOTPDevice", "otp_static.StaticDevice"):
+    from django.apps import apps as _apps
+
+    _model = _apps.get_model(_device_model)
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)

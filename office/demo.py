@@ -136,6 +136,37 @@ def _unit_people() -> list[tuple]:
     return people
 
 
+def demo_totp_key(username: str) -> str:
+    """The fixed TOTP key (hex) of a demo account: known, so `make run` can print it. Demo only
+    (load_demo refuses to run without DEBUG)."""
+    import hashlib
+
+    return hashlib.sha1(f"zhengban-demo-totp:{username}".encode()).hexdigest()  # noqa: S324
+
+
+def enroll_demo_devices() -> int:
+    """Give every demo account whose role requires a second factor (the administrators and the
+    county leaders by default) an authenticator with a fixed key, so a newcomer can try every
+    role: `make run` prints the keys, `manage.py demo_otp USER` the current code."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from office import mfa
+
+    count = 0
+    for user in User.objects.filter(username__in=[p[0] for p in all_people()]).prefetch_related("groups"):
+        if not mfa.required_for(user):
+            continue
+        key = demo_totp_key(user.username)
+        device = TOTPDevice.objects.filter(user=user, name="演示设备").first()
+        if device is None:
+            TOTPDevice.objects.create(user=user, name="演示设备", key=key, confirmed=True)
+            count += 1
+        elif device.key != key or not device.confirmed:
+            device.key, device.confirmed = key, True
+            device.save(update_fields=["key", "confirmed"])
+    return count
+
+
 def all_people() -> list[tuple]:
     return STAFF + _unit_people()
 
@@ -194,6 +225,7 @@ def load_demo() -> dict[str, int]:
             services.revise_rule(rule=rule, acting_user=system_admin, title=r["title"],
                                  body=r["body"], in_force_from=start)
 
+    enroll_demo_devices()
     for loader in _extra_loaders:
         loader()
     return {"units": len(units), "posts": len(posts), "people": len(people),

@@ -4,6 +4,17 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+
+def validate_single_line(value) -> None:
+    """For single-line fields (titles, numbers, names): no line break or control character.
+    The steps check the same through ``office.workflow.require_line``."""
+    from office.workflow import has_control_characters
+
+    if has_control_characters(value):
+        raise ValidationError(_("Line breaks and control characters are not allowed here."),
+                              code="control_characters")
 
 
 class PersonChoiceField(forms.ModelChoiceField):

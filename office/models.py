@@ -90,6 +90,12 @@ class User(AbstractUser):
     )
     title = models.CharField(_("job title"), max_length=50, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
+    must_change_password = models.BooleanField(
+        _("must change the password at the next login"), default=False,
+        help_text=_("Set for a new account and after an administrator resets the password: the "
+                    "password is a temporary one until its owner chooses their own."))
+    password_changed_at = models.DateTimeField(_("password changed at"), null=True, blank=True,
+                                               editable=False)
 
     class Meta:
         verbose_name = _("staff member")
@@ -99,11 +105,48 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.full_name or self.username
 
+    def save(self, *args, **kwargs):
+        """A new password (``set_password``) is stamped and kept in the history, so expiry and
+        "not one of the last N" can be checked (``office.passwords``)."""
+        changed = self._password is not None
+        if changed:
+            self.password_changed_at = timezone.now()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "password_changed_at"}
+        super().save(*args, **kwargs)
+        if changed and self.password:
+            PasswordHistory.objects.create(user=self, password=self.password)
+
     def get_full_name(self) -> str:
         return self.full_name or super().get_full_name() or self.username
 
     def get_short_name(self) -> str:
         return self.get_full_name()
+
+    def password_expired(self) -> bool:
+        days = getattr(settings, "PASSWORD_MAX_AGE_DAYS", 0)
+        if not days:
+            return False
+        since = self.password_changed_at or self.date_joined
+        return since + dt.timedelta(days=days) <= timezone.now()
+
+
+class PasswordHistory(models.Model):
+    """The hashes of an account's previous passwords (never the passwords themselves)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("staff member"),
+                             on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(_("password hash"), max_length=128)
+    created_at = models.DateTimeField(_("set at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("previous password")
+        verbose_name_plural = _("previous passwords")
+        ordering = ["-created_at", "-pk"]
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.created_at:%Y-%m-%d}"
 
 
 class RuleArea(models.TextChoices):
@@ -345,6 +388,11 @@ class Notification(models.Model):
     send_email = models.BooleanField(_("send e-mail"), default=True)
     email_claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
     email_sent_at = models.DateTimeField(_("e-mail sent at"), null=True, blank=True)
+    email_attempts = models.PositiveSmallIntegerField(_("e-mail attempts"), default=0)
+    email_failed_at = models.DateTimeField(
+        _("e-mail failed at"), null=True, blank=True,
+        help_text=_("The e-mail can never be sent (or failed too often): it is not retried."))
+    email_error = models.CharField(_("e-mail error"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("notification")
@@ -361,6 +409,10 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def audit_repr(self) -> str:
+        return f"notification #{self.pk}"  # its title may be business content
 
 
 class AuditEvent(models.Model):

@@ -10,19 +10,32 @@ worker that dies half way and is retried, never notifies twice.
 
 from __future__ import annotations
 
+import logging
 import uuid
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import BadHeaderError, send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from office import queueing
 from office.models import Notification
 
 EMAIL_CLAIM_TIMEOUT = timedelta(minutes=10)
+EMAIL_MAX_ATTEMPTS = 5  # then the e-mail is marked failed and reported, never retried again
+
+logger = logging.getLogger(__name__)
+
+
+def one_line(text) -> str:
+    """A title is one line: control characters (CR/LF above all, which would make the e-mail
+    subject a header injection that can never be sent) become spaces."""
+    from office.workflow import CONTROL_CHARACTERS
+
+    return CONTROL_CHARACTERS.sub(" ", str(text)).strip()
 
 
 def notify(
@@ -43,7 +56,7 @@ def notify(
     try:
         with transaction.atomic():
             notification = Notification.objects.create(
-                recipient=recipient, dedup_key=key[:200], kind=kind, title=str(title)[:200],
+                recipient=recipient, dedup_key=key[:200], kind=kind, title=one_line(title)[:200],
                 body=str(body), url=url, send_email=email and bool(recipient.email),
             )
     except IntegrityError:
@@ -68,7 +81,7 @@ def notify_many(specs: list[dict]) -> dict[str, int]:
                   .values_list("pk", "email"))
     Notification.objects.bulk_create(
         [Notification(recipient_id=s["recipient_id"], dedup_key=s["key"][:200],
-                      kind=s.get("kind", "info"), title=str(s["title"])[:200],
+                      kind=s.get("kind", "info"), title=one_line(s["title"])[:200],
                       body=str(s.get("body", "")), url=s.get("url", ""),
                       send_email=s.get("email", True) and bool(emails.get(s["recipient_id"])))
          for s in specs],
@@ -89,12 +102,20 @@ def notify_many(specs: list[dict]) -> dict[str, int]:
 def deliver_email(notification_id: int) -> bool:
     """Send the e-mail of one notification at most once. Claims the row with a conditional
     update (a claim older than EMAIL_CLAIM_TIMEOUT is considered abandoned by a dead worker),
-    sends, then marks it sent. Returns True when this call sent it."""
+    sends, then marks it sent. Returns True when this call sent it.
+
+    An e-mail that can never be sent (a header the mail library refuses, e.g. a line break in
+    the address) is marked failed at once and reported; one that keeps failing (the mail server
+    refuses it) is marked failed after EMAIL_MAX_ATTEMPTS tries. A failed e-mail is never retried:
+    the notification stays in the person's inbox."""
+    from django.db.models import F
+
     now = timezone.now()
     claimed = (
-        Notification.objects.filter(pk=notification_id, send_email=True, email_sent_at__isnull=True)
+        Notification.objects.filter(pk=notification_id, send_email=True, email_sent_at__isnull=True,
+                                    email_failed_at__isnull=True)
         .filter(_unclaimed(now))
-        .update(email_claimed_at=now)
+        .update(email_claimed_at=now, email_attempts=F("email_attempts") + 1)
     )
     if not claimed:
         return False
@@ -103,15 +124,44 @@ def deliver_email(notification_id: int) -> bool:
     if notification.url:
         body = f"{body}\n\n{settings.SITE_URL}{notification.url}"
     try:
-        send_mail(notification.title, body, settings.DEFAULT_FROM_EMAIL,
+        send_mail(one_line(notification.title), body, settings.DEFAULT_FROM_EMAIL,
                   [notification.recipient.email], fail_silently=False)
-    except Exception:
-        # release the claim, so the task's retry (or the sweep) can send it
+    except (BadHeaderError, ValueError, UnicodeError) as exc:  # can never be sent as it is
+        _mark_failed(notification, exc)
+        return False
+    except Exception as exc:
+        if notification.email_attempts >= EMAIL_MAX_ATTEMPTS:
+            _mark_failed(notification, exc)
+            return False
+        # transient (the mail server is down): release the claim, so the task's retry (or the
+        # sweep) can send it
         Notification.objects.filter(pk=notification_id, email_sent_at__isnull=True).update(
             email_claimed_at=None)
         raise
     Notification.objects.filter(pk=notification_id).update(email_sent_at=timezone.now())
     return True
+
+
+def _mark_failed(notification: Notification, exc: Exception) -> None:
+    """Mark the e-mail failed and report it: the log, the audit trail, and the system
+    administrators' inbox (without the notification's text, which may be business content)."""
+    from office import audit, roles
+    from office.models import User
+
+    error = f"{type(exc).__name__}: {exc}"[:300]
+    with transaction.atomic():
+        Notification.objects.filter(pk=notification.pk).update(email_failed_at=timezone.now(),
+                                                              email_error=error)
+        audit.record("notifications.email_failed", obj=notification, result="failure",
+                     detail={"recipient": notification.recipient.get_username(), "error": error,
+                             "attempts": notification.email_attempts})
+        for admin in User.objects.filter(groups__name=roles.SYSTEM_ADMIN, is_active=True):
+            notify(admin, key=f"mailfail:{notification.pk}:{admin.pk}", email=False, kind="system",
+                   title=_("An e-mail could not be sent"),
+                   body=_("Notification %(id)s to %(user)s: %(error)s")
+                   % {"id": notification.pk, "user": notification.recipient.get_username(),
+                      "error": error})
+    logger.error("notification %s: e-mail failed for good (%s)", notification.pk, error)
 
 
 def _unclaimed(now) -> Q:
@@ -122,7 +172,8 @@ def pending_email_ids(limit: int = 500) -> list[int]:
     """E-mails not sent whose claim (if any) has expired: what a dead worker left behind."""
     now = timezone.now()
     return list(
-        Notification.objects.filter(send_email=True, email_sent_at__isnull=True)
+        Notification.objects.filter(send_email=True, email_sent_at__isnull=True,
+                                    email_failed_at__isnull=True)
         .filter(_unclaimed(now), created_at__lt=now - timedelta(minutes=1))
         .order_by("created_at").values_list("pk", flat=True)[:limit]
     )

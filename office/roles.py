@@ -93,6 +93,22 @@ def validate_role_names(names: Iterable[str]) -> None:
         )
 
 
+def validate_role_grant(user, current: Iterable[str], wanted: Iterable[str]) -> None:
+    """``validate_role_names`` for the roles an account would hold (``wanted``, replacing
+    ``current``), and: an administrator role
+    goes only to an account whose owner has set their own password. An account whose password
+    an administrator just set (a new account, a reset) cannot be made an administrator, so no
+    administrator can reset an account, give it a second admin role and act through it."""
+    current, wanted = set(current), set(wanted)
+    validate_role_names(wanted)
+    if (wanted - current) & set(ADMIN_ROLES) and getattr(user, "must_change_password", False):
+        raise ValidationError(
+            _("An administrator role goes only to an account whose owner has set their own "
+              "password: this one still has a temporary password set by an administrator."),
+            code="admin_role_to_temporary_password",
+        )
+
+
 def sync_roles(verbosity: int = 0) -> None:
     """Create every role group and give it exactly the permissions of the table. Idempotent."""
     from django.contrib.auth.models import Group, Permission
@@ -130,3 +146,30 @@ def user_roles(user) -> set[str]:
 
 def has_role(user, *roles: str) -> bool:
     return bool(user_roles(user) & set(roles))
+
+
+def is_admin_account(user) -> bool:
+    """An administrator account: one of the three admin roles, or a superuser (the installer's
+    break-glass account)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return bool(user.is_superuser or user_roles(user) & set(ADMIN_ROLES))
+
+
+def is_business_user(user) -> bool:
+    """The one rule of who takes part in the office's business (documents, supervision, every
+    workflow app): a signed-in, active account that is not an administrator account. An
+    administrator is never a member of any business office, however the settings name its unit
+    (等保 三员分立: admins see no business content). Every membership test, visibility selector
+    and business view goes through this function."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_active
+                and not is_admin_account(user))
+
+
+# URL namespaces of the business apps: an administrator account gets 403 on every one of them
+# (``office.middleware.AdminSeparationMiddleware``). Workflow apps register theirs in ready().
+BUSINESS_NAMESPACES: set[str] = set()
+
+
+def register_business_namespace(namespace: str) -> None:
+    BUSINESS_NAMESPACES.add(namespace)

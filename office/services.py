@@ -86,3 +86,20 @@ def acknowledge_rule(*, version: RuleVersion, acting_user) -> RuleAcknowledgemen
     audit.record("rule.acknowledge", actor=acting_user, obj=version.rule,
                  detail={"version": version.number})
     return ack
+
+
+@transaction.atomic
+def password_was_reset(*, user, acting_user) -> None:
+    """After an administrator set ``user``'s password (a temporary one: ``must_change_password``
+    is set): audited, and the owner is told in the inbox and by e-mail, so a reset they did not
+    ask for does not go unnoticed."""
+    from office import notify
+
+    audit.record("auth.password_reset", actor=acting_user, obj=user,
+                 detail={"temporary": bool(user.must_change_password)})
+    notify.notify(user, kind="security", title=_("An administrator reset your password"),
+                  body=_("%(admin)s set a temporary password for your account on %(when)s. You "
+                         "must choose your own at the next login. If you did not ask for this, "
+                         "tell the security administrator at once.")
+                  % {"admin": acting_user.get_full_name(),
+                     "when": timezone.localtime().strftime("%Y-%m-%d %H:%M")})

@@ -22,7 +22,8 @@ def sync_roles_after_migrate(sender, **kwargs) -> None:
 
 
 def _on_login(sender, request, user, **kwargs) -> None:
-    audit.record("auth.login", actor=user, obj=user)
+    audit.record("auth.login", actor=user, obj=user,
+                 detail={"second_factor": getattr(user, "zb_factor", "")})
 
 
 def _on_logout(sender, request, user, **kwargs) -> None:
@@ -33,7 +34,8 @@ def _on_logout(sender, request, user, **kwargs) -> None:
 def _on_login_failed(sender, credentials, request=None, **kwargs) -> None:
     username = (credentials or {}).get("username", "")
     ip = audit.client_ip(request) if request is not None else None
-    audit.record("auth.login_failed", actor_name=username, result="failure", ip=ip,
+    action = "auth.mfa_failed" if (credentials or {}).get("factor") == "second" else "auth.login_failed"
+    audit.record(action, actor_name=username, result="failure", ip=ip,
                  detail={"username": username})
 
 
@@ -72,11 +74,12 @@ def _guard_role_separation(sender, instance, action, pk_set, reverse, **kwargs) 
         new_name = instance.name
         users = get_user_model().objects.filter(pk__in=pk_set).prefetch_related("groups")
         for user in users:
-            roles.validate_role_names({g.name for g in user.groups.all()} | {new_name})
+            held = {g.name for g in user.groups.all()}
+            roles.validate_role_grant(user, held, held | {new_name})
     else:  # user.groups.add(...)
         current = set(instance.groups.values_list("name", flat=True))
         added = set(Group.objects.filter(pk__in=pk_set).values_list("name", flat=True))
-        roles.validate_role_names(current | added)
+        roles.validate_role_grant(instance, current, current | added)
 
 
 def _guard_individual_permissions(sender, instance, action, pk_set, reverse, **kwargs) -> None:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import functools
+import re
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from office import audit
 
@@ -48,3 +50,38 @@ def require_text(text: str, message: str) -> str:
     if not text:
         raise WorkflowError(message, code="required")
     return text
+
+
+# C0 and C1 control characters (CR, LF, TAB, NUL, ESC ...) and the Unicode line and paragraph
+# separators: none belongs in a single-line field (a title, a number, a name). A CR/LF in a
+# title would make every e-mail carrying it undeliverable (a header injection attempt).
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def has_control_characters(text: str) -> bool:
+    return bool(CONTROL_CHARACTERS.search(text or ""))
+
+
+def require_line(text: str, message: str) -> str:
+    """``require_text`` for a single-line field: also refuses control characters."""
+    text = require_text(text, message)
+    if has_control_characters(text):
+        raise WorkflowError(_("Line breaks and control characters are not allowed here."),
+                            code="invalid")
+    return text
+
+
+def require_participant(user, message: str):
+    """A person a step hands work to (reader, leader, handler, responsible person, supervisor):
+    an active business account, never an administrator (三员分立) or a disabled account."""
+    from office import roles
+
+    if user is None or not roles.is_business_user(user):
+        raise WorkflowError(message, code="invalid")
+    return user
+
+
+def require_active_unit(unit, message: str):
+    if unit is None or not unit.is_active:
+        raise WorkflowError(message, code="invalid")
+    return unit

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from office import roles
 from supervision.models import Item, ReminderRule, SupervisionSettings
 
 
@@ -28,6 +29,10 @@ class ItemAdmin(admin.ModelAdmin):
     list_display = ("number", "title", "lead_unit", "responsible", "status", "deadline")
     list_filter = ("status", "source_kind")
     search_fields = ("number", "title")
+
+    def has_view_permission(self, request, obj=None):
+        # business content: never for an administrator account, whatever its permissions (三员分立)
+        return roles.is_business_user(request.user) and super().has_view_permission(request, obj)
 
     def has_add_permission(self, request):
         return False

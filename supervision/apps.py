@@ -11,6 +11,7 @@ class SupervisionConfig(AppConfig):
         from supervision import demo as supervision_demo
         from supervision import desk_panel, reports, workflow
 
+        roles.register_business_namespace("supervision")
         desk.register_nav(desk.NavItem("supervision", _("Supervision"), "supervision:list",
                                        roles=frozenset(roles.BUSINESS_ROLES), order=40))
         desk.register_panel(desk.DeskPanel("supervision", _("My supervision items"),
@@ -21,7 +22,7 @@ class SupervisionConfig(AppConfig):
         roles.register_role_permissions(roles.SYSTEM_ADMIN, {
             "supervision.view_reminderrule", "supervision.add_reminderrule",
             "supervision.change_reminderrule", "supervision.view_supervisionsettings",
-            "supervision.change_supervisionsettings", "supervision.view_item",
+            "supervision.change_supervisionsettings",
         })
         calendar_years.on_year_changed(workflow.recalculate_for_year)
         demo.register_demo_loader(supervision_demo.load)

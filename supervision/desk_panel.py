@@ -1,12 +1,12 @@
 """The desk's supervision panel: my open items with their overdue colour."""
 
-from office.roles import BUSINESS_ROLES, has_role
+from office.roles import BUSINESS_ROLES, has_role, is_business_user
 from office.workdays import WorkCalendar
 from supervision import selectors
 
 
 def load(user):
-    if not has_role(user, *BUSINESS_ROLES):
+    if not is_business_user(user) or not has_role(user, *BUSINESS_ROLES):
         return None
     items, total = selectors.desk_items(user, cal=WorkCalendar.load())
     return {"items": items, "total": total, "level_css": selectors.LEVEL_CSS}

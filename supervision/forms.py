@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from office import dates, roles
 from office.dates import Bound
-from office.forms import BoundedDateField, MultipleFileField, PersonChoiceField
+from office.forms import BoundedDateField, MultipleFileField, PersonChoiceField, validate_single_line
 from office.models import Unit, User
 from supervision.models import Level, Priority, SourceKind, Status
 from supervision.workflow import ATTACHMENTS
@@ -34,7 +34,7 @@ def _units():
 
 
 class ItemForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=_("Title"), max_length=200, validators=[validate_single_line])
     requirement = forms.CharField(label=_("Requirement"), widget=forms.Textarea(attrs={"rows": 4}))
     source_kind = forms.ChoiceField(label=_("Source"), choices=SourceKind.choices)
     instructing_leader = PersonChoiceField(

@@ -154,6 +154,12 @@ class Item(models.Model):
         return reverse("supervision:detail", args=[self.pk])
 
     @property
+    def audit_repr(self) -> str:
+        """How the audit trail names the item: its number, never its title (the audit
+        administrator sees no business content)."""
+        return self.number
+
+    @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 

@@ -19,6 +19,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from office import roles
 from office.models import Unit
 from office.workdays import WorkCalendar
 from supervision.models import (
@@ -42,6 +43,8 @@ def _co_unit_of(user) -> Exists:
 def visible_items(user, *, manager: bool | None = None) -> QuerySet[Item]:
     """Items ``user`` may see: managers see all; others what they are part of (responsible,
     supervising officer, instructing leader, creator) or what their unit leads or co-handles."""
+    if not roles.is_business_user(user):
+        return Item.objects.none()
     manager = is_manager(user) if manager is None else manager
     qs = Item.objects.all()
     if manager:

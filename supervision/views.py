@@ -113,6 +113,7 @@ def _get_item(request, pk: int, manager: bool | None = None) -> Item:
     try:
         return selectors.item_detail(request.user, pk, manager=manager)
     except Item.DoesNotExist:
+        audit.record_not_found(request.user, Item, pk)
         raise Http404 from None
 
 
@@ -143,7 +144,9 @@ def _origin_url(item: Item) -> str:
 
 
 def item_detail(request, pk: int):
-    return ITEM_PAGE.render(request, _get_item(request, pk))
+    item = _get_item(request, pk)
+    audit.record_view("supervision.view", request.user, item)
+    return ITEM_PAGE.render(request, item)
 
 
 item_step = ITEM_PAGE.step_view()
@@ -206,5 +209,5 @@ def attachment(request, pk: int):
     att = get_object_or_404(Attachment.objects.select_related("report"), pk=pk)
     _get_item(request, att.report.item_id, is_manager(request.user))
     audit.record("supervision.download_attachment", actor=request.user, obj=att.report.item,
-                 detail={"attachment": att.pk, "name": att.name})
+                 detail={"attachment": att.pk})  # not its name: that may be business content
     return serve_stored_file(att.file, filename=att.name, content_type=att.content_type)

@@ -20,7 +20,14 @@ from office.dates import Bound
 from office.models import Unit, User
 from office.uploads import UploadPolicy, check_uploads
 from office.workdays import WorkCalendar
-from office.workflow import WorkflowError, audited_step, require_text
+from office.workflow import (
+    WorkflowError,
+    audited_step,
+    require_active_unit,
+    require_line,
+    require_participant,
+    require_text,
+)
 from supervision.models import (
     OPEN_STATUSES,
     Attachment,
@@ -65,8 +72,9 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
 # --- who may act -------------------------------------------------------------------------
 
 def is_manager(user, conf: SupervisionSettings | None = None) -> bool:
-    """The office director and the members of the supervision office manage items."""
-    if not getattr(user, "is_authenticated", False):
+    """The office director and the members of the supervision office manage items. An
+    administrator account never does, whatever unit the settings name."""
+    if not roles.is_business_user(user):
         return False
     if roles.has_role(user, roles.OFFICE_DIRECTOR):
         return True
@@ -80,6 +88,8 @@ def _is_unit_head(user, item: Item) -> bool:
 
 def may(step: str, item: Item, user, *, manager: bool | None = None) -> bool:
     """Whether ``user`` may take ``step`` on ``item`` (ignoring its status)."""
+    if not roles.is_business_user(user):
+        return False
     manager = is_manager(user) if manager is None else manager
     uid = user.pk
     if step in ("assign", "reassign"):
@@ -196,13 +206,24 @@ def create_item(
     if not vouched and not is_manager(acting_user):
         raise WorkflowError(_("Only the supervision office and the office director open items."),
                             code="forbidden")
-    title = require_text(title, _("A title is required."))
+    title = require_line(title, _("A title is required."))
     requirement = require_text(requirement, _("The requirement is required."))
     if source_kind not in SourceKind.values:
         raise WorkflowError(_("Unknown source."), code="invalid")
     if responsible is None:
         raise WorkflowError(_("Every item needs one named responsible person."), code="required")
     _check_responsible(responsible, lead_unit)
+    if supervisor is not None:
+        require_participant(supervisor, _("The supervising officer must be an active member of "
+                                          "staff."))
+    if instructing_leader is not None and not (
+            roles.is_business_user(instructing_leader)
+            and roles.has_role(instructing_leader, roles.COUNTY_LEADER, roles.OFFICE_DIRECTOR)):
+        raise WorkflowError(_("“%(name)s” is not a leader who instructs.")
+                            % {"name": instructing_leader}, code="invalid")
+    co_units = list(co_units)
+    if any(not u.is_active or u.kind == Unit.Kind.SUPERIOR for u in co_units):
+        raise WorkflowError(_("A co-unit must be an active county unit."), code="invalid")
     if deadline is None and working_days is None:
         raise WorkflowError(_("Give a deadline or a number of working days."), code="required")
     today = timezone.localdate()
@@ -248,13 +269,19 @@ def create_item(
         data["milestones_moved"] = moved
     _event(item, Event.Kind.CREATED, acting_user, to_status=item.status, data=data)
     audit.record("supervision.create", actor=acting_user, obj=item,
-                 detail={"deadline": deadline.isoformat(), "origin": str(origin) if origin else ""})
+                 detail={"deadline": deadline.isoformat(),
+                         "origin": audit.audit_label(origin) if origin else ""})
     if assign:
         _assign(item, acting_user, checked=vouched)
     return item
 
 
 def _check_responsible(responsible: User, lead_unit: Unit) -> None:
+    """What the item and reassignment forms check, checked again by the step itself."""
+    require_active_unit(lead_unit, _("The lead unit is no longer active."))
+    if lead_unit.kind == Unit.Kind.SUPERIOR:
+        raise WorkflowError(_("A superior organ cannot lead a supervision item."), code="invalid")
+    require_participant(responsible, _("The responsible person must be an active member of staff."))
     if responsible.unit_id != lead_unit.pk:
         raise WorkflowError(_("The responsible person must belong to the lead unit."),
                             code="invalid")

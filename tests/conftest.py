@@ -1,8 +1,34 @@
 import pytest
 from django.core.management import call_command
+from django.db.backends.signals import connection_created
+from django.test import Client
 
-from office import roles
+from office import mfa, roles
 from tests.factories import UnitFactory, UserFactory
+
+
+def _allow_test_flush(sender, connection, **kwargs):
+    """Django's test flush empties every table with TRUNCATE, which the audit table refuses
+    (migration office 0008) unless the session allows it: only the test runner does."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET zhengban.allow_audit_truncate = on")
+
+
+connection_created.connect(_allow_test_flush, dispatch_uid="tests_allow_audit_truncate")
+
+_force_login = Client.force_login
+
+
+def _force_login_past_the_second_factor(self, user, backend=None):
+    """``client.force_login`` gives a session as the full login would: verified by a second
+    factor (tests of the login itself go through the real steps)."""
+    _force_login(self, user, backend)
+    session = self.session
+    session[mfa.SESSION_KEY] = "totp:test"
+    session.save()
+
+
+Client.force_login = _force_login_past_the_second_factor
 
 
 @pytest.fixture(autouse=True)
@@ -74,6 +100,7 @@ def _reseed_after_flush(request):
     sync_roles()
 
 
+from tests.documents.conftest import dp, register_doc  # noqa: E402,F401  (document personas)
 from tests.supervision.conftest import make_item, people  # noqa: E402,F401  (personas, shared)
 
 

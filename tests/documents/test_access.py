@@ -112,7 +112,13 @@ def test_a_reader_marks_the_copy_read_from_the_page(client, dp, routed):
     _action, read = routed
     client.force_login(dp.reader)
     page = client.get(reverse("documents:detail", args=[read.pk])).content.decode()
-    assert 'data-state="opened"' in page  # opening the page is the read receipt
+    # viewing the page is no read receipt (a prefetch or a link preview would be one)
+    assert 'data-state="not_opened"' in page and 'data-testid="open-copy"' in page
+    assert read.circulations.get(reader=dp.reader).state == "not_opened"
+    response = client.post(reverse("documents:open_copy", args=[read.pk]))
+    assert response.status_code == 302
+    page = client.get(reverse("documents:detail", args=[read.pk])).content.decode()
+    assert 'data-state="opened"' in page and 'data-testid="open-copy"' not in page
     response = client.post(reverse("documents:step", args=[read.pk, "read_copy"]),
                            with_token({"read_copy-comment": "已阅"}, dp.reader))
     assert response.status_code == 302
@@ -173,9 +179,9 @@ def test_the_document_page_runs_a_fixed_number_of_queries(client, dp, register_d
     url = reverse("documents:detail", args=[doc.pk])
     client.get(url)
     # session, user; roles, document settings; clearance (2); the document, co-units, attachments,
-    # instructions, circulations, events (6); the read receipt (savepoint, update of my unopened
-    # copy, release); steps: unread copies, my copy to read; supervision items opened from it;
+    # instructions, circulations, events (6); the audit of the view (1; no read receipt on a
+    # GET); steps: unread copies, my copy to read; supervision items opened from it;
     # header unread count and unit; session save (savepoint, update, release)
-    with django_assert_num_queries(24):
+    with django_assert_num_queries(22):
         page = client.get(url).content.decode()
     assert page.count('data-testid="copy"') == readers

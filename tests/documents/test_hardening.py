@@ -94,8 +94,10 @@ def test_a_utf16_text_attachment_and_control_characters(client, dp, register_doc
                                                         eager_celery, django_capture_on_commit_callbacks):
     settings.MEDIA_ROOT = tmp_path
     with django_capture_on_commit_callbacks(execute=True):  # the text is extracted after the commit
-        doc = register_doc(title="关于冬季\x0b安全生产的通知",
+        doc = register_doc(title="关于冬季安全生产的通知",
                            files=[SimpleUploadedFile("说明.txt", "森林防火说明".encode("utf-16"))])
     assert doc.attachments.get().text == "森林防火说明"
+    # registration refuses control characters in a title now; rows stored before still export
+    IncomingDocument.objects.filter(pk=doc.pk).update(title="关于冬季\x0b安全生产的通知")
     client.force_login(dp.clerk)
     assert client.get("/documents/register.xlsx").status_code == 200

@@ -26,7 +26,16 @@ def manage(*args, **env_overrides):
 @pytest.mark.parametrize(("overrides", "message"), [
     ({"DEBUG": "maybe"}, "DEBUG='maybe' is not a boolean"),
     ({"DEBUG": "false", "SECRET_KEY": ""}, "SECRET_KEY must be set when DEBUG is off"),
-    ({"DEBUG": "false", "SECRET_KEY": "k", "ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS must be set"),
+    ({"DEBUG": "false", "SECRET_KEY": "k" * 10 + "0123456789" * 5, "ALLOWED_HOSTS": ""},
+     "ALLOWED_HOSTS must be set"),
+    # a short (or repetitive) signing key stops start-up with DEBUG off
+    ({"DEBUG": "false", "SECRET_KEY": "short-but-not-empty-key", "ALLOWED_HOSTS": "x"},
+     "SECRET_KEY must be at least 50 characters"),
+    ({"DEBUG": "false", "SECRET_KEY": "ab" * 40, "ALLOWED_HOSTS": "x"},
+     "SECRET_KEY must be at least 50 characters"),
+    ({"DEBUG": "true", "PASSWORD_HISTORY_COUNT": "-1"}, "PASSWORD_HISTORY_COUNT='-1' must be at least 0"),
+    ({"DEBUG": "true", "LOGIN_ADDRESS_FAILURE_LIMIT": "0"},
+     "LOGIN_ADDRESS_FAILURE_LIMIT='0' must be at least 1"),
     ({"DEBUG": "true", "SESSION_IDLE_MINUTES": "half an hour"},
      "SESSION_IDLE_MINUTES='half an hour' is not a whole number"),
     ({"DEBUG": "true", "LOGIN_FAILURE_LIMIT": "0"}, "LOGIN_FAILURE_LIMIT='0' must be at least 1"),

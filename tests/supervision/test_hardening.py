@@ -26,7 +26,9 @@ def test_odd_report_parameters_are_not_a_500(client, people, query):
 
 
 def test_the_ledger_cannot_carry_a_formula_or_control_characters(client, people, make_item):
-    item = make_item(title="落实\x0b整改")
+    item = make_item(title="落实整改")
+    # a title with a control character is refused now; rows stored before still export cleanly
+    Item.objects.filter(pk=item.pk).update(title="落实\x0b整改")
     workflow.acknowledge(item=item, acting_user=people.responsible)
     workflow.report_result(item=item, acting_user=people.responsible, result="=HYPERLINK(\"http://x\")")
     client.force_login(people.officer)

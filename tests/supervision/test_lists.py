@@ -41,8 +41,9 @@ def test_the_item_page_runs_a_fixed_number_of_queries(client, people, make_item,
     client.get(url)
     # session, user, roles, supervision settings; the item with co-units, milestones,
     # extensions, events, progress reports, attachments, chases (one query each); calendar days,
-    # office settings, reminder rules (colour); unread count and unit (header); session save (3)
-    with django_assert_num_queries(20):
+    # office settings, reminder rules (colour); the audit of the view; unread count and unit
+    # (header); session save (3)
+    with django_assert_num_queries(21):
         response = client.get(url)
     assert response.content.decode().count('data-kind="comment"') == n
 

@@ -22,6 +22,7 @@ class Command(BaseCommand):
             f"{counts['people']} people ({counts['created']} new), {counts['rules']} rules"
         )
         if options["print_logins"]:
+            from office import mfa
             from office.models import User
             from office.roles import role_label
 
@@ -32,4 +33,12 @@ class Command(BaseCommand):
                 u = users.get(name)
                 if u:
                     role = "、".join(role_label(g.name) for g in u.groups.all())
-                    self.stdout.write(f"  {name:<12} {u.full_name:<6} {u.unit} · {role}")
+                    line = f"  {name:<12} {u.full_name:<6} {u.unit} · {role}"
+                    device = mfa.totp_device(u)
+                    if device is not None:
+                        line += f"  [second factor: TOTP key {mfa.secret_of(device)}]"
+                    self.stdout.write(line)
+            self.stdout.write(
+                "\nAdministrators and county leaders log in with a second factor: add the TOTP key "
+                "to an authenticator app, or print the current code with\n"
+                "  .venv/bin/python manage.py demo_otp USER")
