@@ -42,6 +42,7 @@ from django.db.models import BooleanField, Case, F, Func, IntegerField, Q, Value
 from django.db.models.functions import Cast
 
 from office import docnumbers
+from office.models import Unit
 
 MAX_ATTACHMENT_CHARS = 50_000
 MAX_INDEX_BYTES = 512_000  # tsvector bytes; PostgreSQL's limit is 1 MB
@@ -151,8 +152,6 @@ def rank(q: str) -> Case:
     """0 for the document whose 收文编号 or 来文字号 ``q`` is (by ``number_key``); 1 where ``q``
     occurs as typed in the title, a number or a sender's name; 2 for the rest. Evaluated on the
     candidates only."""
-    from office.models import Unit
-
     typed = (q or "").strip()
     # LIKE, and UPPER() on both sides only when the query has letters with a case
     lookup = "icontains" if typed.lower() != typed.upper() else "contains"

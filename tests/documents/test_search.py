@@ -163,6 +163,14 @@ def test_nothing_found_and_nothing_to_search(dp, register_doc):
     assert found(dp, "〔〕，。") == [doc.pk]  # nothing searchable: no filter, as before
 
 
+def test_query_syntax_typed_in_the_box_is_only_text(dp, register_doc):
+    doc = register_doc(title="关于冬季安全生产的通知")
+    for q in ["安全' | '生产", "安全 & !生产", "安全:* <-> 生产", "安全\\生产", "(安全)", "%安全_"]:
+        assert found(dp, q) == [doc.pk], q  # every piece is there; the signs are no operators
+    assert found(dp, "安全' | '洪水") == []  # not an OR
+    assert found(dp, "!洪水") == []  # not a NOT
+
+
 def test_classified_documents_stay_hidden_from_search(dp, register_doc):
     register_doc(acting_user=dp.secret_clerk, sender_number="某政办发〔2026〕99号", title="关于王喆的绝密事项",
                  secrecy="secret", secrecy_years=10)
