@@ -99,6 +99,8 @@ def main() -> int:
     try:
         _manage("migrate", "--noinput", "-v", "0", env=env)
         _manage("compile_translations", env=env)
+        if not (var / "signing" / "signing-cert.pem").exists():  # the demo office signs what it issues
+            _manage("make_signing_cert", "--dir", str(var / "signing"), env=env)
         celery = [PY, "-m", "celery", "-A", "config"]
         procs.append(_spawn([PY, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
                             env, logs / "web.log"))

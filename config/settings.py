@@ -333,6 +333,16 @@ EXTRACT_SECONDS = env_int("EXTRACT_SECONDS", 20, minimum=1)
 EXTRACT_MAX_PAGES = env_int("EXTRACT_MAX_PAGES", 300, minimum=1)
 EXTRACT_MAX_UNZIPPED_MB = env_int("EXTRACT_MAX_UNZIPPED_MB", 64, minimum=1)
 
+# --- Signing issued PDFs (PAdES, office.pdfsign) ---------------------------------------------
+# The office's certificate and private key (PEM). Development (DEBUG) defaults to the demo pair
+# that `manage.py make_signing_cert` writes under var/signing/; production has no default.
+_SIGNING_DIR = VAR_DIR / "signing"
+PDF_SIGNING_CERT = os.environ.get("PDF_SIGNING_CERT", str(_SIGNING_DIR / "signing-cert.pem") if DEBUG else "")
+PDF_SIGNING_KEY = os.environ.get("PDF_SIGNING_KEY", str(_SIGNING_DIR / "signing-key.pem") if DEBUG else "")
+PDF_SIGNING_KEY_PASSPHRASE = os.environ.get("PDF_SIGNING_KEY_PASSPHRASE", "")
+# the CA certificates of the signing certificate's chain (PEM, optional; trusted when verifying)
+PDF_SIGNING_CHAIN = os.environ.get("PDF_SIGNING_CHAIN", "")
+
 # --- Email ----------------------------------------------------------------------------------
 EMAIL_URL = os.environ.get("EMAIL_URL", "consolemail://")
 try:
@@ -359,5 +369,8 @@ LOGGING = {
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # pyHanko logs a refused signature (one the office did not make) as a warning with a
+        # traceback; office.pdfsign.verify reports it in its result
+        "pyhanko": {"level": "ERROR"},
     },
 }

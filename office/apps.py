@@ -9,11 +9,20 @@ class OfficeConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from office import calendar_years, checks, desk, history, roles, signals  # noqa: F401 (checks registers)
+        from office import (  # noqa: F401 (checks registers)
+            calendar_years,
+            checks,
+            desk,
+            gbt9704_samples,
+            history,
+            roles,
+            signals,
+        )
 
         post_migrate.connect(signals.sync_roles_after_migrate, dispatch_uid="office_sync_roles")
         signals.connect()
         history.connect()
+        gbt9704_samples.register_samples()
 
         desk.register_panel(desk.DeskPanel("calendar", _("Working-day calendar"),
                                            "office/_calendar_panel.html", calendar_years.desk_panel,

@@ -14,8 +14,8 @@ print no emoji); any other character at ERROR, or ``MissingGlyphError`` is raise
 ``settings.PDF_MISSING_GLYPH`` is ``"raise"`` (the tests set it). WeasyPrint's own warnings
 about fonts (a @font-face that cannot be loaded, a .notdef box drawn) are reported the same way.
 
-The URL fetcher serves only files under the project's static folders: nothing is fetched from
-the network at run time.
+The URL fetcher serves only files under the project's static folders and inline ``data:`` URLs:
+nothing is fetched from the network at run time.
 """
 
 from __future__ import annotations
@@ -78,6 +78,8 @@ def _local_fetcher():
 
     class LocalOnlyFetcher(URLFetcher):
         def fetch(self, url, headers=None):
+            if url.startswith("data:"):  # inline bytes (e.g. a seal image): nothing is fetched
+                return super().fetch(url, headers)
             if url.startswith("/static/"):
                 found = finders.find(url[len("/static/"):])
                 if found:

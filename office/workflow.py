@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -20,10 +22,12 @@ class WorkflowError(Exception):
         self.message, self.code, self.existing = message, code, existing
 
 
-def audited_step(action: str, *, target_kwarg: str):
+def audited_step(action: str, *, target_kwarg: str | None = None,
+                 target: Callable[[dict], Any] | None = None):
     """Run the decorated step in one transaction. A refusal rolls the step back and is then
     audited as a failure (outside the rolled-back work) before it is raised again.
-    ``target_kwarg`` names the keyword argument holding the object the step acts on."""
+    ``target_kwarg`` names the keyword argument holding the object the step acts on; or
+    ``target(kwargs)`` returns it (e.g. the item of an ``extension=`` argument)."""
 
     def decorate(fn):
         @functools.wraps(fn)
@@ -32,10 +36,10 @@ def audited_step(action: str, *, target_kwarg: str):
                 with transaction.atomic():
                     return fn(*args, acting_user=acting_user, **kwargs)
             except WorkflowError as exc:
-                target = kwargs.get(target_kwarg)
-                if target is not None and not hasattr(target, "_meta"):
-                    target = None
-                audit.record(action, actor=acting_user, obj=target, result="failure",
+                obj = target(kwargs) if target is not None else kwargs.get(target_kwarg)
+                if obj is not None and not hasattr(obj, "_meta"):
+                    obj = None
+                audit.record(action, actor=acting_user, obj=obj, result="failure",
                              detail={"reason": exc.message})
                 raise
 

@@ -48,8 +48,8 @@ def seed(size: int, total: int = 50_000, overdue: int = 10_000) -> None:
             number=f"压〔{today.year}〕{i + 1}号", title=f"压测督办事项{i + 1}",
             requirement="按期落实。", source_kind="instruction", lead_unit_id=unit,
             responsible_id=responsible, supervisor_id=director.pk, instructing_leader_id=director.pk,
-            original_deadline=deadline, deadline=deadline, status=rng.choice(working),
-            created_by_id=director.pk, assigned_at=assigned))
+            original_deadline=deadline, deadline=deadline, deliver_by=deadline, status=rng.choice(working),
+            created_by_id=director.pk, assigned_at=assigned, turn_since=assigned))
         if len(batch) == 5000:
             Item.objects.bulk_create(batch)
             batch = []

@@ -8,7 +8,8 @@ import datetime as dt
 from django.utils import timezone
 
 from office.models import Unit, User
-from supervision import workflow
+from office.workdays import WorkCalendar
+from supervision import timeliness, workflow
 from supervision.models import Item, SupervisionSettings
 
 DEMO = [
@@ -53,9 +54,10 @@ def load() -> None:
             deadline=today + dt.timedelta(days=max(days, 1)), assign=True)
         if days < 1:  # demo only: pretend the item was assigned long enough ago to be overdue
             past = today + dt.timedelta(days=days)
+            assigned = timezone.now() - dt.timedelta(days=abs(days) + 10)
             Item.objects.filter(pk=item.pk).update(
-                original_deadline=past, deadline=past,
-                assigned_at=timezone.now() - dt.timedelta(days=abs(days) + 10))
+                original_deadline=past, deadline=past, deliver_by=past, assigned_at=assigned,
+                turn_since=assigned)
             item.refresh_from_db()
         if state in ("acknowledged", "in_progress", "result_reported", "extension", "closed",
                      "closed_late"):
@@ -78,6 +80,8 @@ def load() -> None:
                                    result="已全部完成，相关材料已报送督查室。")
         if state in ("closed", "closed_late"):
             workflow.accept(item=item, acting_user=officer)
-        if state == "closed":  # closed a few days before its deadline
-            Item.objects.filter(pk=item.pk).update(
-                closed_at=timezone.now() + dt.timedelta(days=days - 3))
+        if state == "closed":  # delivered and closed a few days before its deadline
+            closed = timezone.now() + dt.timedelta(days=days - 3)
+            Item.objects.filter(pk=item.pk).update(result_reported_at=closed, closed_at=closed, turn_since=closed)
+            item.refresh_from_db()
+            Item.objects.filter(pk=item.pk).update(closing=timeliness.closing_class(item, WorkCalendar.load()))

@@ -13,6 +13,7 @@ from office.dates import Bound
 from office.forms import BoundedDateField, MultipleFileField, PersonChoiceField, validate_single_line
 from office.models import Unit, User
 from supervision.models import Level, Priority, SourceKind, Status
+from supervision.reports import FIGURES
 from supervision.workflow import ATTACHMENTS
 
 
@@ -84,6 +85,9 @@ class ItemForm(forms.Form):
         responsible, lead_unit = data.get("responsible"), data.get("lead_unit")
         if responsible and lead_unit and responsible.unit_id != lead_unit.pk:
             self.add_error("responsible", _("The responsible person must belong to the lead unit."))
+        if responsible and data.get("supervisor") and responsible.pk == data["supervisor"].pk:
+            self.add_error("supervisor",
+                           _("The responsible person cannot be the supervising officer of the same item."))
         return data
 
 
@@ -166,6 +170,10 @@ class FilterForm(forms.Form):
     deadline_from = BoundedDateField(label=_("Deadline from"), required=False, bound=Bound.SUPPORTED)
     deadline_to = BoundedDateField(label=_("to"), required=False, bound=Bound.SUPPORTED)
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    # the items behind one figure of the 督查通报 (links from the report)
+    figure = forms.ChoiceField(required=False, choices=[("", "—")] + [(f, f) for f in FIGURES])
+    period = forms.ChoiceField(required=False, choices=[("week", _("Week")), ("month", _("Month"))])
+    anchor = BoundedDateField(required=False, bound=Bound.SUPPORTED)
 
 
 class ReportForm(forms.Form):

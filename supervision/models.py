@@ -40,6 +40,17 @@ OPEN_STATUSES = (Status.ASSIGNED, Status.ACKNOWLEDGED, Status.IN_PROGRESS,
                  Status.RESULT_REPORTED, Status.DISPUTED)
 # Statuses in which the responsible person still owes work: these get reminders.
 WORKING_STATUSES = (Status.ASSIGNED, Status.ACKNOWLEDGED, Status.IN_PROGRESS)
+# Statuses in which the supervision office holds the item (a draft, a result waiting for
+# verification, a dispute waiting for reassignment): the unit's clock is paused.
+OFFICE_STATUSES = (Status.DRAFT, Status.RESULT_REPORTED, Status.DISPUTED)
+
+
+class Closing(models.TextChoices):
+    """How a closed item counts, judged on the day the accepted result was delivered."""
+
+    ON_TIME = "on_time", _("On time")
+    EXTENDED = "extended", _("Within extension")
+    LATE = "late", _("Closed late")
 
 
 class SourceKind(models.TextChoices):
@@ -109,6 +120,14 @@ class Item(models.Model):
                                    on_delete=models.PROTECT, related_name="supervised_items")
     original_deadline = models.DateField(_("original deadline"))
     deadline = models.DateField(_("deadline"), help_text=_("After approved extensions."))
+    # The clock (supervision.timeliness): the deadline moved later by the working days the office
+    # has held the item; set only by the workflow steps.
+    deliver_by = models.DateField(
+        _("unit must deliver by"),
+        help_text=_("The deadline plus the working days the supervision office held the item."))
+    held_days = models.PositiveIntegerField(_("working days held by the office"), default=0)
+    turn_since = models.DateTimeField(_("with the current party since"), null=True, blank=True)
+    closing = models.CharField(_("closing"), max_length=10, choices=Closing.choices, blank=True)
     deadline_provisional = models.BooleanField(
         _("deadline provisional"), default=False,
         help_text=_("Set while the deadline's year is not loaded in the working-day calendar."))
@@ -131,8 +150,9 @@ class Item(models.Model):
         ordering = ["deadline", "pk"]
         indexes = [
             models.Index(fields=["status", "deadline"], name="item_status_deadline"),
-            models.Index(fields=["deadline"], condition=Q(status__in=list(WORKING_STATUSES)),
-                         name="item_working_deadline"),
+            models.Index(fields=["deliver_by"], condition=Q(status__in=list(WORKING_STATUSES)),
+                         name="item_working_deliver_by"),
+            models.Index(fields=["deliver_by", "id"], name="item_deliver_by"),  # the lists' order
             models.Index(fields=["responsible", "status"], name="item_responsible"),
             models.Index(fields=["lead_unit", "status"], name="item_lead_unit"),
             models.Index(fields=["origin_type", "origin_id"], name="item_origin"),
@@ -142,6 +162,8 @@ class Item(models.Model):
                                    name="item_deadline_not_before_original"),
             models.CheckConstraint(condition=~Q(status="closed") | ~Q(result=""),
                                    name="item_closed_needs_result"),
+            models.CheckConstraint(condition=Q(deliver_by__gte=models.F("deadline")),
+                                   name="item_deliver_by_not_before_deadline"),
             models.CheckConstraint(condition=_in_range("original_deadline", "deadline"),
                                    name="item_deadlines_supported_range"),
         ]
@@ -168,15 +190,9 @@ class Item(models.Model):
         return self.deadline != self.original_deadline
 
     def closing_class(self) -> str:
-        """on_time / extended / overdue for a closed item, '' otherwise."""
-        if self.status != Status.CLOSED or self.closed_at is None:
-            return ""
-        closed = timezone.localdate(self.closed_at)
-        if closed <= self.original_deadline:
-            return "on_time"
-        if closed <= self.deadline:
-            return "extended"
-        return "overdue"
+        """on_time / extended / late for a closed item ('' otherwise): the verdict stored when it
+        closed (``supervision.timeliness.closing_class``)."""
+        return self.closing if self.status == Status.CLOSED else ""
 
 
 class Milestone(models.Model):
@@ -244,6 +260,7 @@ class Extension(models.Model):
         PENDING = "pending", _("Pending")
         APPROVED = "approved", _("Approved")
         REFUSED = "refused", _("Refused")
+        LAPSED = "lapsed", _("Lapsed")
 
     item = models.ForeignKey(Item, verbose_name=_("item"), on_delete=models.CASCADE,
                              related_name="extensions")
@@ -314,6 +331,7 @@ class Event(TimelineEvent):
         EXTENSION_REQUESTED = "extension_requested", _("Extension requested")
         EXTENSION_APPROVED = "extension_approved", _("Extension approved")
         EXTENSION_REFUSED = "extension_refused", _("Extension refused")
+        EXTENSION_LAPSED = "extension_lapsed", _("Extension request lapsed")
         CHASE = "chase", _("Chased")
         REMINDER = "reminder", _("Reminder sent")
         COMMENT = "comment", _("Comment")
@@ -373,7 +391,7 @@ class Reminder(models.Model):
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recipient"),
                                   on_delete=models.CASCADE, related_name="+")
     due_on = models.DateField(_("day"))
-    deadline = models.DateField(_("deadline then"))
+    deadline = models.DateField(_("deadline then"))  # the item's deliver_by when planned
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     skipped = models.CharField(_("not sent because"), max_length=30, blank=True)

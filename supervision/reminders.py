@@ -2,14 +2,16 @@
 
 Two phases, each safe to repeat and to interrupt:
 
-1. **plan**: for every item still owing work, each active ``ReminderRule`` gives occurrences at
-   ``offset``, ``offset + repeat_every``, ... working days from the current deadline. For each
+1. **plan**: for every item the unit still owes (``supervision.timeliness``), each active
+   ``ReminderRule`` gives occurrences at ``offset``, ``offset + repeat_every``, ... working days
+   from the date the unit must deliver by (``Item.deliver_by``). For each
    (item, recipient) only the *latest* occurrence that is due (on or before today, not before
    the item was assigned) is stored, as a ``Reminder`` row whose unique key is (item, rule,
    recipient, day). Running it twice stores nothing new; after downtime it catches up with one
    reminder per item and recipient, not one per missed run; a moved deadline gives new days.
 2. **deliver**: pending reminders are claimed in batches (``SELECT ... FOR UPDATE SKIP LOCKED``),
-   checked again (item closed? deadline moved? superseded by a newer one?), and sent as
+   checked again (item closed or with the office? deliver-by date moved? the recipient no longer
+   the rule's person for the item, or no longer active? superseded by a newer one?), and sent as
    notifications (deduplicated by key) in the same transaction that marks them sent. A worker
    killed half way loses nothing: the uncommitted batch is still pending for the next sweep.
 """
@@ -27,7 +29,8 @@ from django.utils.translation import gettext as _
 
 from office import notify
 from office.workdays import WorkCalendar
-from supervision.models import WORKING_STATUSES, Event, Item, Reminder, ReminderRule
+from supervision import timeliness
+from supervision.models import Event, Item, Reminder, ReminderRule, Status
 
 BATCH = 500
 
@@ -60,6 +63,13 @@ class WorkingDayIndex:
         return self.days[i] if 0 <= i < len(self.days) else None
 
 
+def rule_recipient(kind: str, *, responsible, head, leader, supervisor):
+    """Who a rule's recipient kind is for an item (the instructing leader, or the supervising
+    officer when there is none). Used when planning and again when sending."""
+    return {"responsible": responsible, "unit_head": head, "leader": leader or supervisor,
+            "supervisor": supervisor}.get(kind)
+
+
 def _latest_occurrence(rule: ReminderRule, overdue_by: int) -> int | None:
     """The offset of the rule's latest occurrence at or before ``overdue_by`` working days."""
     if overdue_by < rule.offset:
@@ -79,9 +89,8 @@ def plan(*, today: dt.date | None = None, cal: WorkCalendar | None = None) -> in
     lead = max([-r.offset for r in rules if r.offset < 0] + [0])
     horizon = cal.add_working_days(today, lead)
     rows = list(
-        Item.objects.filter(status__in=list(WORKING_STATUSES), deadline__lte=horizon,
-                            assigned_at__isnull=False)
-        .values_list("pk", "deadline", "assigned_at", "responsible_id", "lead_unit__head_id",
+        Item.objects.filter(timeliness.unit_owes_q(), deliver_by__lte=horizon, assigned_at__isnull=False)
+        .values_list("pk", "deliver_by", "assigned_at", "responsible_id", "lead_unit__head_id",
                      "instructing_leader_id", "supervisor_id")
     )
     if not rows:
@@ -92,8 +101,6 @@ def plan(*, today: dt.date | None = None, cal: WorkCalendar | None = None) -> in
     for pk, deadline, assigned_at, responsible, head, leader, supervisor in rows:
         assigned_on = timezone.localdate(assigned_at)
         overdue_by = index.between(deadline, today)
-        recipients = {"responsible": responsible, "unit_head": head,
-                      "leader": leader or supervisor, "supervisor": supervisor}
         best: dict[int, tuple[dt.date, int, ReminderRule]] = {}
         for rule in rules:
             k = _latest_occurrence(rule, overdue_by)
@@ -102,7 +109,8 @@ def plan(*, today: dt.date | None = None, cal: WorkCalendar | None = None) -> in
             day = index.shift(deadline, k)
             if day is None or day > today or day < assigned_on:
                 continue
-            user_id = recipients[rule.recipient]
+            user_id = rule_recipient(rule.recipient, responsible=responsible, head=head, leader=leader,
+                                     supervisor=supervisor)
             if not user_id:
                 continue
             if user_id not in best or (day, k) > best[user_id][:2]:
@@ -123,7 +131,7 @@ def _message(item: Item, responsible_name: str, overdue_by: int) -> tuple[str, s
     else:
         title = _("Overdue by %(n)d working days: %(title)s") % {"n": overdue_by, "title": item.title}
     body = _("%(number)s · deadline %(deadline)s · responsible %(person)s") % {
-        "number": item.number, "deadline": item.deadline.isoformat(), "person": responsible_name}
+        "number": item.number, "deadline": item.deliver_by.isoformat(), "person": responsible_name}
     return title, body
 
 
@@ -143,14 +151,15 @@ def deliver(*, today: dt.date | None = None, cal: WorkCalendar | None = None) ->
             )
             if not batch:
                 return result
-            items = Item.objects.in_bulk({r.item_id for r in batch})
-            names = dict(User.objects.filter(pk__in={i.responsible_id for i in items.values()})
-                         .values_list("pk", "full_name"))
+            items = Item.objects.select_related("lead_unit").in_bulk({r.item_id for r in batch})
+            people = {pk: (name, active) for pk, name, active in User.objects.filter(
+                pk__in={i.responsible_id for i in items.values()} | {r.recipient_id for r in batch})
+                .values_list("pk", "full_name", "is_active")}
             latest = {(i, u): d for i, u, d in Reminder.objects.filter(item_id__in=items)
                       .order_by().values("item_id", "recipient_id").annotate(d=Max("due_on"))
                       .values_list("item_id", "recipient_id", "d")}
-            start = min([i.deadline for i in items.values()] + [today]) - dt.timedelta(days=1)
-            index = WorkingDayIndex(cal, start, max([i.deadline for i in items.values()] + [today]))
+            start = min([i.deliver_by for i in items.values()] + [today]) - dt.timedelta(days=1)
+            index = WorkingDayIndex(cal, start, max([i.deliver_by for i in items.values()] + [today]))
             now = timezone.now()
             seen: set[tuple[int, int]] = set()
             specs, events, sent, skipped = [], [], [], {}
@@ -158,18 +167,26 @@ def deliver(*, today: dt.date | None = None, cal: WorkCalendar | None = None) ->
                 item = items.get(r.item_id)
                 pair = (r.item_id, r.recipient_id)
                 reason = ""
-                if item is None or item.status not in WORKING_STATUSES:
+                if item is None or item.status == Status.CLOSED:
                     reason = "closed"
-                elif item.deadline != r.deadline:
+                elif timeliness.turn_of(item) != timeliness.UNIT:
+                    reason = "with_office"
+                elif item.deliver_by != r.deadline:
                     reason = "rescheduled"
+                elif r.recipient_id != rule_recipient(
+                        r.rule.recipient, responsible=item.responsible_id, head=item.lead_unit.head_id,
+                        leader=item.instructing_leader_id, supervisor=item.supervisor_id):
+                    reason = "recipient_changed"
+                elif not people.get(r.recipient_id, ("", False))[1]:
+                    reason = "recipient_inactive"
                 elif pair in seen or r.due_on < latest[pair]:
                     reason = "superseded"
                 if reason:
                     skipped.setdefault(reason, []).append(r.pk)
                     continue
                 seen.add(pair)
-                title, body = _message(item, names.get(item.responsible_id, ""),
-                                       index.between(item.deadline, today))
+                title, body = _message(item, people.get(item.responsible_id, ("", False))[0],
+                                       index.between(item.deliver_by, today))
                 specs.append({"recipient_id": r.recipient_id, "key": f"reminder:{r.pk}",
                               "title": title, "body": body, "url": item.get_absolute_url(),
                               "kind": "supervision-reminder"})

@@ -15,14 +15,15 @@ import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from office import pdf
 from office.exports import append_row
 from office.models import OfficeSettings, Unit
-from supervision.models import Chase, Item, Level, Status, SupervisionSettings
+from supervision import timeliness
+from supervision.models import Chase, Closing, Item, Level, Status, SupervisionSettings
 
 PERIOD_KINDS = ("week", "month")
 EXCLUDED_UNIT_KINDS = (Unit.Kind.SUPERIOR, Unit.Kind.LEADERSHIP)
@@ -43,9 +44,7 @@ def period_bounds(kind: str, anchor: dt.date) -> tuple[dt.date, dt.date]:
     raise ValueError(f"unknown report period {kind!r}: use one of {', '.join(PERIOD_KINDS)}")
 
 
-def _day_start(day: dt.date) -> dt.datetime:
-    """Local midnight at the start of ``day``, as an aware datetime."""
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+_day_start = timeliness.day_start
 
 
 def cn_date(day: dt.date) -> str:
@@ -91,9 +90,45 @@ class UnitRow:
     def rate_display(self) -> str:
         return _format_rate(self.on_time_rate)
 
+    @property
+    def figures(self) -> list[tuple[str, int]]:
+        """(figure, count) in the report's column order."""
+        return [(name, getattr(self, name)) for name in COUNTED_FIELDS]
+
 
 COUNTED_FIELDS = ("assigned", "closed", "closed_on_time", "closed_extended", "closed_overdue",
                   "open_overdue")
+FIGURES = COUNTED_FIELDS
+
+
+def figure_filters(start: dt.date, end: dt.date, today: dt.date) -> dict[str, Q]:
+    """What each figure of the report counts for the period [start, end], as of ``today``; the
+    item list reproduces a figure with the same predicate (``figure_q``). Timeliness is
+    ``supervision.timeliness``: closed items by the verdict stored when they closed, "overdue
+    and open" at the period's end (or today, while the period runs) by ``overdue_at_q``."""
+    since, until = _day_start(start), _day_start(end + dt.timedelta(days=1))  # [since, until)
+    closed = Q(status=Status.CLOSED, closed_at__gte=since, closed_at__lt=until)
+    return {
+        "assigned": Q(assigned_at__gte=since, assigned_at__lt=until),
+        "closed": closed,
+        "closed_on_time": closed & timeliness.closed_as_q(Closing.ON_TIME),
+        "closed_extended": closed & timeliness.closed_as_q(Closing.EXTENDED),
+        "closed_overdue": closed & timeliness.closed_as_q(Closing.LATE),
+        "open_overdue": timeliness.overdue_at_q(min(end, today)),
+    }
+
+
+def reported_units():
+    """The units the report lists (a row each, even with no items)."""
+    return (Unit.objects.filter(is_active=True).exclude(kind__in=EXCLUDED_UNIT_KINDS)
+            .order_by("kind", "order", "code"))
+
+
+def figure_q(figure: str, kind: str, anchor: dt.date, *, today: dt.date) -> Q:
+    """The items behind one figure of the report of the ``kind`` period containing ``anchor``,
+    over all reported units (filter by lead unit for one row): its length is the figure."""
+    start, end = period_bounds(kind, anchor)
+    return figure_filters(start, end, today)[figure] & Q(lead_unit__in=reported_units().order_by())
 
 
 @dataclass
@@ -117,16 +152,7 @@ def unit_report(kind: str, anchor: dt.date, *, today: dt.date | None = None) -> 
     start, end = period_bounds(kind, anchor)
     today = today or timezone.localdate()
     since, until = _day_start(start), _day_start(end + dt.timedelta(days=1))  # [since, until)
-    overdue_before = min(end, today)
-
-    assigned = Q(assigned_at__gte=since, assigned_at__lt=until)
-    closed = Q(status=Status.CLOSED, closed_at__gte=since, closed_at__lt=until)
-    # closed_at__date is the local date (the current time zone, Asia/Shanghai)
-    on_time = Q(closed_at__date__lte=F("original_deadline"))
-    extended = Q(closed_at__date__gt=F("original_deadline"), closed_at__date__lte=F("deadline"))
-    late = Q(closed_at__date__gt=F("deadline"))
-    open_at_end = Q(closed_at__isnull=True) | Q(closed_at__gte=until)
-    open_overdue = open_at_end & Q(deadline__lt=overdue_before)
+    figures = figure_filters(start, end, today)
 
     counts = (
         Item.objects
@@ -135,18 +161,10 @@ def unit_report(kind: str, anchor: dt.date, *, today: dt.date | None = None) -> 
         .filter(Q(assigned_at__gte=since) | Q(closed_at__gte=since) | Q(closed_at__isnull=True))
         .order_by()
         .values("lead_unit_id")
-        .annotate(
-            assigned=Count("pk", filter=assigned),
-            closed=Count("pk", filter=closed),
-            closed_on_time=Count("pk", filter=closed & on_time),
-            closed_extended=Count("pk", filter=closed & extended),
-            closed_overdue=Count("pk", filter=closed & late),
-            open_overdue=Count("pk", filter=open_overdue),
-        )
+        .annotate(**{name: Count("pk", filter=figures[name]) for name in FIGURES})
     )
     by_unit = {row["lead_unit_id"]: row for row in counts}
-    units = (Unit.objects.filter(is_active=True).exclude(kind__in=EXCLUDED_UNIT_KINDS)
-             .order_by("kind", "order", "code"))
+    units = reported_units()
     rows = []
     for unit in units:
         found = by_unit.get(unit.pk, {})
@@ -166,6 +184,11 @@ def report_columns() -> list[str]:
     return [_("Unit"), _("Assigned"), _("Closed"), _("Closed on time"),
             _("Closed within extension"), _("Closed overdue"), _("Overdue and open"),
             _("On-time rate")]
+
+
+def figure_labels() -> dict[str, str]:
+    """The column heading of each figure."""
+    return dict(zip(FIGURES, report_columns()[1:1 + len(FIGURES)], strict=True))
 
 
 def report_pdf(data: ReportData) -> bytes:
@@ -245,7 +268,7 @@ def report_workbook(data: ReportData) -> bytes:
 
 
 def closing_labels() -> dict[str, str]:
-    return {"on_time": _("On time"), "extended": _("Within extension"), "overdue": _("Overdue")}
+    return {value: str(label) for value, label in Closing.choices}
 
 
 def level_labels() -> dict[str, str]:
@@ -255,13 +278,14 @@ def level_labels() -> dict[str, str]:
 def ledger_columns() -> list[str]:
     return [_("Number"), _("Title"), _("Source"), _("Instructing leader"), _("Lead unit"),
             _("Co-units"), _("Responsible person"), _("Supervising officer"),
-            _("Original deadline"), _("Deadline"), _("Status"), _("Overdue level"),
-            _("Assigned at"), _("Closed at"), _("Closing"), _("Result")]
+            _("Original deadline"), _("Deadline"), _("Unit must deliver by"), _("Status"),
+            _("Overdue level"), _("Assigned at"), _("Result delivered at"), _("Closed at"),
+            _("Closing"), _("Result")]
 
 
-LEDGER_WIDTHS = [18, 36, 12, 12, 18, 24, 12, 12, 12, 12, 10, 10, 17, 17, 10, 48]
-DATE_COLUMNS = (9, 10)
-DATETIME_COLUMNS = (13, 14)
+LEDGER_WIDTHS = [18, 36, 12, 12, 18, 24, 12, 12, 12, 12, 12, 10, 10, 17, 17, 17, 10, 48]
+DATE_COLUMNS = (9, 10, 11)
+DATETIME_COLUMNS = (14, 15, 16)
 
 
 def ledger_workbook(items: Iterable[Item]) -> bytes:
@@ -297,9 +321,11 @@ def ledger_workbook(items: Iterable[Item]) -> bytes:
             str(item.supervisor),
             item.original_deadline,
             item.deadline,
+            item.deliver_by,
             str(item.get_status_display()),
             levels.get(getattr(item, "level", "")),
             _excel_datetime(item.assigned_at),
+            _excel_datetime(item.result_reported_at),
             _excel_datetime(item.closed_at),
             closing.get(item.closing_class()),
             item.result or None,
@@ -330,6 +356,7 @@ def chase_pdf(chase: Chase) -> bytes:
         "office_unit_name": office_unit.name if office_unit else _("Supervision office"),
         "original_deadline": cn_date(item.original_deadline),
         "deadline": cn_date(item.deadline),
+        "deliver_by": cn_date(item.deliver_by),
         "sent_on": cn_date(timezone.localdate(chase.created_at)),
         "status": item.get_status_display(),
     }
@@ -422,11 +449,19 @@ def _at(day: dt.date, hour: int) -> dt.datetime:
 
 def _set_dates(item: Item, *, assigned: dt.date, original: dt.date, deadline: dt.date | None = None,
                closed: dt.date | None = None) -> None:
-    fields = {"assigned_at": _at(assigned, 9), "created_at": _at(assigned, 8),
-              "original_deadline": original, "deadline": deadline or original}
+    """Move a sample item into the sample period; a closed one delivered its result the day it
+    closed, and counts as ``supervision.timeliness`` judges that."""
+    from office.workdays import WorkCalendar
+
+    deadline = deadline or original
+    fields = {"assigned_at": _at(assigned, 9), "created_at": _at(assigned, 8), "turn_since": _at(assigned, 9),
+              "original_deadline": original, "deadline": deadline, "deliver_by": deadline, "held_days": 0}
     if closed is not None:
-        fields["closed_at"] = _at(closed, 16)
+        fields.update(result_reported_at=_at(closed, 15), closed_at=_at(closed, 16), turn_since=_at(closed, 16))
     Item.objects.filter(pk=item.pk).update(**fields)
+    if closed is not None:
+        item.refresh_from_db()
+        Item.objects.filter(pk=item.pk).update(closing=timeliness.closing_class(item, WorkCalendar.load()))
 
 
 def _sample_report(kind: str) -> ReportData:

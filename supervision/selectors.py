@@ -6,32 +6,26 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import (
-    Case,
-    CharField,
     Count,
     Exists,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Value,
-    When,
 )
 from django.utils import timezone
 
 from office import roles
 from office.models import Unit
 from office.workdays import WorkCalendar
+from supervision import reports, timeliness
 from supervision.models import (
     LEVEL_RANK,
-    OPEN_STATUSES,
-    WORKING_STATUSES,
     Event,
     Extension,
     Item,
     Level,
     ReminderRule,
-    Status,
 )
 from supervision.workflow import is_manager
 
@@ -83,19 +77,13 @@ def level_thresholds(cal: WorkCalendar, today: dt.date, rules=None) -> list[tupl
 
 
 def with_level(qs: QuerySet[Item], thresholds) -> QuerySet[Item]:
-    """Annotate ``level`` (yellow/orange/red or '') on open items by their current deadline."""
-    whens = [When(status__in=list(WORKING_STATUSES), deadline__lte=date, then=Value(level))
-             for level, date in thresholds]
-    return qs.annotate(level=Case(*whens, default=Value(""), output_field=CharField()))
+    """Annotate ``level`` (yellow/orange/red or '') on the items the unit owes, by the date it
+    must deliver by (``supervision.timeliness``)."""
+    return qs.annotate(level=timeliness.level_annotation(thresholds))
 
 
 def item_level(item: Item, thresholds, today: dt.date | None = None) -> str:
-    if item.status not in WORKING_STATUSES:
-        return ""
-    for level, date in thresholds:
-        if item.deadline <= date:
-            return level
-    return ""
+    return timeliness.level_of(item, thresholds)
 
 
 # --- lists -------------------------------------------------------------------------------
@@ -113,6 +101,10 @@ class ItemFilters:
     deadline_from: dt.date | None = None
     deadline_to: dt.date | None = None
     q: str = ""
+    # a figure of the 督查通报 (reports.FIGURES) for the week or month containing ``anchor``
+    figure: str = ""
+    period: str = "week"
+    anchor: dt.date | None = None
 
 
 def scoped_items(user, scope: str, *, manager: bool) -> QuerySet[Item]:
@@ -148,12 +140,15 @@ def item_list(user, filters: ItemFilters, *, cal: WorkCalendar, manager: bool):
     if filters.q:
         base = base.filter(Q(title__icontains=filters.q) | Q(number__icontains=filters.q))
     if filters.level == "overdue":
-        base = base.filter(status__in=list(WORKING_STATUSES), deadline__lt=today)
+        base = base.filter(timeliness.overdue_q(today))
     elif filters.level:
-        base = base.exclude(level="").filter(level=filters.level)
+        base = base.filter(timeliness.level_q(filters.level, thresholds))
+    if filters.figure in reports.FIGURES:
+        base = base.filter(reports.figure_q(filters.figure, filters.period, filters.anchor or today,
+                                            today=today))
     counts = {row["status"]: row["n"] for row in base.order_by().values("status").annotate(n=Count("pk"))}
     listed = base.filter(status=filters.status) if filters.status else base
-    listed = listed.select_related("lead_unit", "responsible").order_by("deadline", "pk")
+    listed = listed.select_related("lead_unit", "responsible").order_by("deliver_by", "pk")
     return listed, counts
 
 
@@ -182,16 +177,12 @@ def item_detail(user, pk: int, *, manager: bool) -> Item:
 # --- desk ----------------------------------------------------------------------------------
 
 def desk_items(user, *, cal: WorkCalendar, limit: int = 10) -> tuple[list[Item], int]:
-    """My open work: items I am responsible for, results waiting for my verification and
-    extensions waiting for my decision; with their overdue colour. Two queries (+ rules)."""
-    pending_extension = Exists(Extension.objects.filter(
-        item_id=OuterRef("pk"), decision=Extension.Decision.PENDING))
-    q = (Q(responsible=user, status__in=list(WORKING_STATUSES))
-         | Q(supervisor=user, status=Status.RESULT_REPORTED)
-         | (Q(instructing_leader=user) & pending_extension & Q(status__in=list(OPEN_STATUSES))))
+    """The items whose turn is mine (``timeliness.my_turn_q``): work I owe as the responsible
+    person, drafts, results and disputes of the items I supervise, extension requests waiting for
+    my decision; with their overdue colour. Two queries (+ rules)."""
     thresholds = level_thresholds(cal, timezone.localdate())
-    qs = with_level(Item.objects.filter(q), thresholds).select_related("lead_unit")
-    items = list(qs.order_by("deadline", "pk")[:limit])
+    qs = with_level(Item.objects.filter(timeliness.my_turn_q(user)), thresholds).select_related("lead_unit")
+    items = list(qs.order_by("deliver_by", "pk")[:limit])
     return items, qs.count()
 
 

@@ -34,7 +34,7 @@ STEPS = [
          done=lambda item, r, d: _("%(number)s verified and closed.") % {"number": r.number}),
     Step("decide_extension", gettext_lazy("Decide the extension"), form=forms.DecisionForm,
          run=lambda item, user, d: workflow.decide_extension(
-             extension=workflow.pending_extension(item), acting_user=user,
+             item=item, acting_user=user,
              approve=d["approve"], note=d["note"]),
          done=lambda item, r, d: (_("Extension of %(number)s to %(date)s approved.") if d["approve"]
                                   else _("Extension of %(number)s to %(date)s refused."))

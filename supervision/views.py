@@ -14,7 +14,7 @@ from office import audit, once, roles
 from office.http import download, serve_stored_file
 from office.steps import StepPage, finish
 from office.workdays import WorkCalendar, applied_deadline_note, with_note
-from supervision import forms, reports, selectors, workflow
+from supervision import forms, reports, selectors, timeliness, workflow
 from supervision.models import Chase, Extension, Item, Status
 from supervision.steps import STEPS
 from supervision.workflow import WorkflowError, is_manager
@@ -43,7 +43,8 @@ def _filters(request, manager: bool) -> tuple[forms.FilterForm, selectors.ItemFi
         f = selectors.ItemFilters(
             scope=data["scope"] or f.scope, status=data["status"], source=data["source"],
             unit=data["unit"].pk if data["unit"] else None, level=data["level"],
-            deadline_from=data["deadline_from"], deadline_to=data["deadline_to"], q=data["q"])
+            deadline_from=data["deadline_from"], deadline_to=data["deadline_to"], q=data["q"],
+            figure=data["figure"], period=data["period"] or "week", anchor=data["anchor"])
     if f.scope not in selectors.SCOPES:
         f.scope = "mine"
     return form, f
@@ -60,8 +61,14 @@ def item_list(request):
     status_query = request.GET.copy()
     for key in ("page", "status"):
         status_query.pop(key, None)
+    figure = None
+    if filters.figure:
+        start, end = reports.period_bounds(filters.period, filters.anchor or timezone.localdate())
+        figure = {"label": reports.figure_labels()[filters.figure],
+                  "period": reports.period_label(filters.period, start, end),
+                  "report_url": f"{reverse('supervision:report')}?kind={filters.period}&date={start:%Y-%m-%d}"}
     context = {
-        "form": form, "filters": filters, "page": page, "query": query.urlencode(),
+        "form": form, "filters": filters, "page": page, "query": query.urlencode(), "figure": figure,
         "status_query": status_query.urlencode(),
         "counts": [(value, label, counts.get(value, 0)) for value, label in Status.choices],
         "total": sum(counts.values()), "manager": manager, "level_css": selectors.LEVEL_CSS,
@@ -122,9 +129,10 @@ def _page_context(request, item: Item) -> dict:
     cal = WorkCalendar.load()
     thresholds = selectors.level_thresholds(cal, timezone.localdate())
     pending = next((e for e in item.extensions.all() if e.decision == Extension.Decision.PENDING), None)
+    clock = timeliness.clock(item, today=timezone.localdate(), cal=cal, thresholds=thresholds)
     return {
-        "item": item, "pending_extension": pending,
-        "level": selectors.item_level(item, thresholds), "level_css": selectors.LEVEL_CSS,
+        "item": item, "pending_extension": pending, "clock": clock,
+        "level": clock.level, "level_css": selectors.LEVEL_CSS,
         "manager": manager, "events": list(item.events.all()),
         "origin_url": _origin_url(item),
     }
@@ -170,7 +178,8 @@ def _may_see_reports(user) -> bool:
 
 
 def report(request):
-    if not _may_see_reports(request.user):
+    manager = is_manager(request.user)
+    if not (manager or roles.has_role(request.user, roles.COUNTY_LEADER)):
         raise PermissionDenied
     form = forms.ReportForm(request.GET or None)
     kind, anchor = "week", timezone.localdate()
@@ -189,8 +198,12 @@ def report(request):
                          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     query = request.GET.copy()
     query.pop("format", None)
+    # each figure links to the list of the items it counts (for those who may list every item)
+    list_url = (f"{reverse('supervision:list')}?scope=all&period={kind}&anchor={data.start:%Y-%m-%d}"
+                if manager else "")
     return render(request, "supervision/report.html",
-                  {"form": form, "data": data, "query": query.urlencode()})
+                  {"form": form, "data": data, "query": query.urlencode(), "list_url": list_url,
+                   "figures": reports.FIGURES})
 
 
 def chase_pdf(request, pk: int):

@@ -28,8 +28,10 @@ from office.workflow import (
     require_participant,
     require_text,
 )
+from supervision import timeliness
 from supervision.models import (
     OPEN_STATUSES,
+    WORKING_STATUSES,
     Attachment,
     Chase,
     Event,
@@ -63,7 +65,8 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
     "accept": (frozenset({S.RESULT_REPORTED}), S.CLOSED),
     "return": (frozenset({S.RESULT_REPORTED}), S.IN_PROGRESS),
     "request_extension": (frozenset({S.ASSIGNED, S.ACKNOWLEDGED, S.IN_PROGRESS}), None),
-    "decide_extension": (frozenset(OPEN_STATUSES), None),
+    # decisions only while the unit owes the work (a pending request lapses when that ends)
+    "decide_extension": (frozenset(WORKING_STATUSES), None),
     "chase": (frozenset({S.ASSIGNED, S.ACKNOWLEDGED, S.IN_PROGRESS, S.DISPUTED}), None),
     "comment": (frozenset(set(OPEN_STATUSES) | {S.CLOSED}), None),
 }
@@ -101,10 +104,12 @@ def may(step: str, item: Item, user, *, manager: bool | None = None) -> bool:
     if step == "report_progress":
         return (item.responsible_id == uid or _is_unit_head(user, item)
                 or (user.unit_id == item.lead_unit_id and roles.has_role(user, roles.UNIT_CONTACT)))
-    if step in ("accept", "return"):
-        return item.supervisor_id == uid or roles.has_role(user, roles.OFFICE_DIRECTOR)
-    if step == "decide_extension":
-        return item.instructing_leader_id == uid or roles.has_role(user, roles.OFFICE_DIRECTOR)
+    if step in ("accept", "return"):  # never one's own result (separate duties)
+        return item.responsible_id != uid and (
+            item.supervisor_id == uid or roles.has_role(user, roles.OFFICE_DIRECTOR))
+    if step == "decide_extension":  # never one's own request
+        return item.responsible_id != uid and (
+            item.instructing_leader_id == uid or roles.has_role(user, roles.OFFICE_DIRECTOR))
     if step == "chase":
         return item.supervisor_id == uid or manager
     if step == "comment":
@@ -128,9 +133,17 @@ def allowed_steps(item: Item, user, *, manager: bool | None = None) -> list[str]
 
 # --- plumbing ----------------------------------------------------------------------------
 
+def _target_item(kwargs: dict):
+    """The item a step acts on: ``item=``, or the item of ``extension=``."""
+    if kwargs.get("item") is not None:
+        return kwargs["item"]
+    extension = kwargs.get("extension")
+    return extension.item if extension is not None else None
+
+
 def step(name: str):
     """Atomic; a refusal is audited as a failure on the item (or the extension's item)."""
-    return audited_step(f"supervision.{name}", target_kwarg="item")
+    return audited_step(f"supervision.{name}", target=_target_item)
 
 
 def _lock(item: Item) -> Item:
@@ -160,6 +173,26 @@ def _notify(event: Event, recipients: Iterable, title: str, body: str = "") -> N
     for user in User.objects.filter(pk__in=ids, is_active=True).order_by("pk"):
         notify.notify(user, key=f"sup:{event.pk}:{user.pk}", title=title, body=body,
                       url=event.item.get_absolute_url(), kind="supervision")
+
+
+def _separate_duties(responsible: User, supervisor: User) -> None:
+    """The responsible person never supervises (verifies) their own item."""
+    if responsible.pk == supervisor.pk:
+        raise WorkflowError(_("The responsible person cannot be the supervising officer of the same item."),
+                            code="duties")
+
+
+def _lapse_pending(item: Item, user, why: str) -> None:
+    """The unit's turn ended (result reported, disputed, closed): a request waiting for a
+    decision lapses, with a timeline entry and an audit record."""
+    for extension in Extension.objects.select_for_update().filter(item=item, decision=Extension.Decision.PENDING):
+        extension.decision = Extension.Decision.LAPSED
+        extension.decided_at, extension.decision_note = timezone.now(), why
+        extension.save(update_fields=["decision", "decided_at", "decision_note"])
+        _event(item, Event.Kind.EXTENSION_LAPSED, None, note=why,
+               data={"extension": extension.pk, "to": extension.new_deadline.isoformat()})
+        audit.record("supervision.extension_lapsed", actor=user, obj=item,
+                     detail={"extension": extension.pk, "to": extension.new_deadline.isoformat()})
 
 
 def _move(item: Item, user, step_name: str, event_kind: str, *, note: str = "",
@@ -213,6 +246,7 @@ def create_item(
     if responsible is None:
         raise WorkflowError(_("Every item needs one named responsible person."), code="required")
     _check_responsible(responsible, lead_unit)
+    _separate_duties(responsible, supervisor or acting_user)
     if supervisor is not None:
         require_participant(supervisor, _("The supervising officer must be an active member of "
                                           "staff."))
@@ -249,10 +283,11 @@ def create_item(
     item = Item(
         number=number, title=title, requirement=requirement, source_kind=source_kind,
         lead_unit=lead_unit, responsible=responsible, supervisor=supervisor or acting_user,
-        original_deadline=deadline, deadline=deadline, instructing_leader=instructing_leader,
-        priority=priority, created_by=acting_user,
-        deadline_provisional=not cal.covers_span(today, deadline),
+        original_deadline=deadline, deadline=deadline, deliver_by=deadline,
+        instructing_leader=instructing_leader, priority=priority, created_by=acting_user,
+        deadline_provisional=not cal.covers_span(today, deadline), created_at=timezone.now(),
     )
+    item.turn_since = item.created_at  # a draft: the office holds it
     if origin is not None:
         item.origin = origin
     item.save()
@@ -289,7 +324,8 @@ def _check_responsible(responsible: User, lead_unit: Unit) -> None:
 
 def _assign(item: Item, user, *, checked: bool = False) -> None:
     item.assigned_at = timezone.now()
-    event = _move(item, user, "assign", Event.Kind.ASSIGNED, extra_fields=["assigned_at"],
+    clock = timeliness.start(item, item.assigned_at)
+    event = _move(item, user, "assign", Event.Kind.ASSIGNED, extra_fields=["assigned_at", *clock],
                   checked=checked)
     _notify(event, [item.responsible_id, item.lead_unit.head_id],
             _("New supervision item: %(title)s") % {"title": item.title},
@@ -321,7 +357,11 @@ def dispute(*, item: Item, acting_user, reason: str) -> Item:
     """退办: the lead unit disputes the assignment; the office must reassign."""
     item = _lock(item)
     reason = require_text(reason, _("Say why the assignment is disputed."))
-    event = _move(item, acting_user, "dispute", Event.Kind.DISPUTED, note=reason)
+    _check("dispute", item, acting_user)
+    clock = timeliness.hand_to_office(item, timezone.now())
+    event = _move(item, acting_user, "dispute", Event.Kind.DISPUTED, note=reason, extra_fields=clock,
+                  checked=True)
+    _lapse_pending(item, acting_user, _("The assignment was disputed."))
     _notify(event, [item.supervisor_id, item.created_by_id],
             _("Assignment disputed: %(title)s") % {"title": item.title}, reason)
     return item
@@ -333,12 +373,14 @@ def reassign(*, item: Item, acting_user, lead_unit: Unit, responsible: User, not
     item = _lock(item)
     _check("reassign", item, acting_user)
     _check_responsible(responsible, lead_unit)
+    _separate_duties(responsible, item.supervisor)
     data = {"lead_unit": str(lead_unit), "responsible": str(responsible),
             "previous_lead_unit": str(item.lead_unit), "previous_responsible": str(item.responsible)}
     item.lead_unit, item.responsible = lead_unit, responsible
     item.assigned_at, item.acknowledged_at = timezone.now(), None
+    clock = timeliness.resume(item, item.assigned_at, WorkCalendar.load())
     event = _move(item, acting_user, "reassign", Event.Kind.REASSIGNED, note=note, data=data,
-                  extra_fields=["lead_unit", "responsible", "assigned_at", "acknowledged_at"])
+                  extra_fields=["lead_unit", "responsible", "assigned_at", "acknowledged_at", *clock])
     _notify(event, [responsible.pk, lead_unit.head_id],
             _("New supervision item: %(title)s") % {"title": item.title}, note)
     return item
@@ -375,9 +417,12 @@ def report_result(*, item: Item, acting_user, result: str, files=()) -> Item:
     """申请办结: the responsible person reports the result; the supervising officer verifies."""
     item = _lock(item)
     result = require_text(result, _("Closing needs a result text."))
+    _check("report_result", item, acting_user)
     item.result, item.result_reported_at = result, timezone.now()
+    clock = timeliness.hand_to_office(item, item.result_reported_at)
     event = _move(item, acting_user, "report_result", Event.Kind.RESULT, note=result,
-                  extra_fields=["result", "result_reported_at"])
+                  extra_fields=["result", "result_reported_at", *clock], checked=True)
+    _lapse_pending(item, acting_user, _("The result was reported."))
     report = ProgressReport.objects.create(item=item, author=acting_user, text=result,
                                            progress_on=timezone.localdate(), is_result=True)
     _attach(report, files)
@@ -390,11 +435,11 @@ def report_result(*, item: Item, acting_user, result: str, files=()) -> Item:
 def accept(*, item: Item, acting_user, note: str = "") -> Item:
     """核实 → 办结销号. The instructing leader hears the answer (件件有回音)."""
     item = _lock(item)
-    item.closed_at = timezone.now()
-    event = _move(item, acting_user, "accept", Event.Kind.ACCEPTED, note=note,
-                  extra_fields=["closed_at"])
-    event.data = {"closing": item.closing_class()}
-    event.save(update_fields=["data"])
+    _check("accept", item, acting_user)
+    clock = timeliness.close(item, timezone.now(), WorkCalendar.load())
+    event = _move(item, acting_user, "accept", Event.Kind.ACCEPTED, note=note, extra_fields=clock,
+                  data={"closing": item.closing}, checked=True)
+    _lapse_pending(item, acting_user, _("The item was closed."))
     _notify(event, [item.responsible_id, item.instructing_leader_id, item.lead_unit.head_id],
             _("Closed: %(title)s") % {"title": item.title}, item.result)
     return item
@@ -405,11 +450,13 @@ def return_item(*, item: Item, acting_user, reason: str) -> Item:
     """The supervising officer returns a reported result with a reason."""
     item = _lock(item)
     reason = require_text(reason, _("Say why the result is returned."))
+    _check("return", item, acting_user)
     returned_result = item.result
     item.result_reported_at, item.result = None, ""  # the returned text stays in the timeline
+    clock = timeliness.resume(item, timezone.now(), WorkCalendar.load())
     event = _move(item, acting_user, "return", Event.Kind.RETURNED, note=reason,
-                  data={"returned_result": returned_result},
-                  extra_fields=["result_reported_at", "result"])
+                  data={"returned_result": returned_result, "deliver_by": item.deliver_by.isoformat()},
+                  extra_fields=["result_reported_at", "result", *clock], checked=True)
     _notify(event, [item.responsible_id],
             _("Result returned: %(title)s") % {"title": item.title}, reason)
     return item
@@ -448,23 +495,34 @@ def request_extension(*, item: Item, acting_user, new_deadline: dt.date, reason:
 
 
 def pending_extension(item: Item) -> Extension:
-    """The extension request waiting for a decision, or a refusal saying there is none."""
+    """The extension request waiting for a decision on ``item``; when there is none, an unsaved
+    request of the item, which ``decide_extension`` refuses (audited on the item). Prefer
+    ``decide_extension(item=...)``, which looks the pending request up under the item's lock."""
     pending = item.extensions.filter(decision=Extension.Decision.PENDING).first()
-    if pending is None:
-        raise WorkflowError(_("There is no extension request waiting for a decision."),
-                            code="none_pending")
-    return pending
+    return pending if pending is not None else Extension(item=item)
 
 
 @step("decide_extension")
-def decide_extension(*, extension: Extension, acting_user, approve: bool, note: str = "") -> Extension:
-    """The instructing leader or the office director approves or refuses. The original deadline
-    is kept on the item; an approval moves ``deadline`` only."""
-    item = _lock(extension.item)
-    extension = Extension.objects.select_for_update().get(pk=extension.pk)
+def decide_extension(*, acting_user, approve: bool, note: str = "", item: Item | None = None,
+                     extension: Extension | None = None) -> Extension:
+    """The instructing leader or the office director approves or refuses the request waiting on
+    ``item`` (or the given ``extension``), only while the unit owes the work. The original
+    deadline is kept on the item; an approval moves ``deadline`` (and the date the unit must
+    deliver by). Every refusal is audited on the item."""
+    item = _lock(item if item is not None else extension.item)
     _check("decide_extension", item, acting_user)
-    if extension.decision != Extension.Decision.PENDING:
-        raise WorkflowError(_("This extension request has already been decided."), code="decided")
+    if extension is not None and extension.pk is not None:
+        extension = Extension.objects.select_for_update().get(pk=extension.pk, item=item)
+        if extension.decision == Extension.Decision.LAPSED:
+            raise WorkflowError(_("This extension request has lapsed."), code="lapsed")
+        if extension.decision != Extension.Decision.PENDING:
+            raise WorkflowError(_("This extension request has already been decided."), code="decided")
+    else:
+        extension = Extension.objects.select_for_update().filter(
+            item=item, decision=Extension.Decision.PENDING).first()
+        if extension is None:
+            raise WorkflowError(_("There is no extension request waiting for a decision."),
+                                code="none_pending")
     extension.decision = Extension.Decision.APPROVED if approve else Extension.Decision.REFUSED
     extension.decided_by, extension.decided_at = acting_user, timezone.now()
     extension.decision_note = (note or "").strip()
@@ -477,9 +535,8 @@ def decide_extension(*, extension: Extension, acting_user, approve: bool, note: 
         if applied != extension.new_deadline:
             extension.new_deadline = applied
             extension.save(update_fields=["new_deadline"])
-        item.deadline = applied
         item.deadline_provisional = not cal.covers_span(timezone.localdate(), applied)
-        item.save(update_fields=["deadline", "deadline_provisional"])
+        item.save(update_fields=[*timeliness.move_deadline(item, applied, cal), "deadline_provisional"])
     kind = Event.Kind.EXTENSION_APPROVED if approve else Event.Kind.EXTENSION_REFUSED
     event = _event(item, kind, acting_user, note=extension.decision_note,
                    data={"to": extension.new_deadline.isoformat()})
@@ -549,9 +606,14 @@ def recalculate_for_year(*, year: int, loaded: bool, cal: WorkCalendar, acting_u
                 setattr(item, name, new)
                 moves.append((name, old, new))
         provisional = not cal.covers_span(timezone.localdate(item.created_at), item.deadline)
+        # the date the unit must deliver by follows the deadline (and the held days, through the
+        # calendar just changed)
+        deliver_by = timeliness.shift(item.deadline, item.held_days, cal)
+        if item.held_days and deliver_by != item.deliver_by:
+            moves.append(("deliver_by", item.deliver_by, deliver_by))
         if moves or provisional != item.deadline_provisional:
-            item.deadline_provisional = provisional
-            item.save(update_fields=["original_deadline", "deadline", "deadline_provisional"])
+            item.deadline_provisional, item.deliver_by = provisional, deliver_by
+            item.save(update_fields=["original_deadline", "deadline", "deliver_by", "deadline_provisional"])
         for m in item.milestones.filter(due_on__year=year, done_at__isnull=True):
             new = cal.deadline_on(m.due_on)
             if new != m.due_on:

@@ -18,6 +18,7 @@ def test_the_reminder_sweep_task(people, make_item):
     item = make_item()
     Item.objects.filter(pk=item.pk).update(original_deadline=timezone.localdate() - dt.timedelta(days=20),
                                            deadline=timezone.localdate() - dt.timedelta(days=20),
+                                           deliver_by=timezone.localdate() - dt.timedelta(days=20),
                                            assigned_at=timezone.now() - dt.timedelta(days=30))
     first = reminder_sweep.apply().get()
     # 20 days overdue: the responsible person, the unit head (≥3) and the leader (≥7), once each

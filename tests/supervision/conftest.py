@@ -1,7 +1,9 @@
 """Personas for supervision tests: the responsible person, a co-unit member, the lead unit's
 head, the supervising officer, the instructing leader, the office director, an unrelated clerk."""
 
+import contextlib
 import datetime as dt
+from unittest import mock
 
 import pytest
 from django.utils import timezone
@@ -9,12 +11,34 @@ from django.utils import timezone
 from office import roles
 from office.models import Unit
 from supervision import workflow
-from supervision.models import SupervisionSettings
+from supervision.models import Item, SupervisionSettings
 from tests.factories import UnitFactory, UserFactory
 
 
 class People:
     pass
+
+
+@contextlib.contextmanager
+def frozen(moment: dt.datetime):
+    """Run steps at ``moment``: ``timezone.now()`` and ``timezone.localdate()`` as the workflow,
+    the selectors and the views read them."""
+    with mock.patch("django.utils.timezone.now", return_value=moment):
+        yield
+
+
+def at(day: dt.date, hour: int = 9, minute: int = 0) -> dt.datetime:
+    """An aware datetime in the local time zone (Asia/Shanghai)."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
+
+
+def move_deadline(item, day: dt.date, *, original: dt.date | None = None, **fields):
+    """Test data: put the item's deadline, and the date the unit must deliver by, on ``day``
+    (no held days); ``fields`` are set too."""
+    Item.objects.filter(pk=item.pk).update(original_deadline=original or day, deadline=day, deliver_by=day,
+                                           held_days=0, **fields)
+    item.refresh_from_db()
+    return item
 
 
 @pytest.fixture

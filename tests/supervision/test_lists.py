@@ -9,6 +9,7 @@ from django.utils import timezone
 from supervision import workflow
 from supervision.models import Event, Item, Status
 from supervision.workflow import WorkflowError
+from tests.supervision.conftest import move_deadline
 
 
 def make_many(make_item, n):
@@ -51,8 +52,7 @@ def test_the_item_page_runs_a_fixed_number_of_queries(client, people, make_item,
 def test_counts_per_status_and_filters(client, people, make_item):
     a, b, c = make_many(make_item, 3)
     workflow.acknowledge(item=b, acting_user=people.responsible)
-    Item.objects.filter(pk=c.pk).update(original_deadline=timezone.localdate() - dt.timedelta(days=20),
-                                        deadline=timezone.localdate() - dt.timedelta(days=20))
+    move_deadline(c, timezone.localdate() - dt.timedelta(days=20))
     client.force_login(people.officer)
     page = client.get(reverse("supervision:list") + "?scope=all").content.decode()
     assert 'data-status="assigned">已交办 <span class="badge text-bg-light">2<' in page
@@ -78,8 +78,7 @@ def test_scopes(client, people, make_item, persona, scope, expected):
 
 def test_the_desk_shows_my_open_items_with_their_colour(client, people, make_item):
     item = make_item()
-    Item.objects.filter(pk=item.pk).update(original_deadline=timezone.localdate() - dt.timedelta(days=30),
-                                           deadline=timezone.localdate() - dt.timedelta(days=30))
+    move_deadline(item, timezone.localdate() - dt.timedelta(days=30))
     client.force_login(people.responsible)
     page = client.get("/").content.decode()
     assert page.count('data-testid="desk-item"') == 1

@@ -12,6 +12,7 @@ from office.models import Notification
 from office.workdays import WorkCalendar
 from supervision import reminders, selectors, workflow
 from supervision.models import Event, Item, Reminder, Status
+from tests.supervision.conftest import move_deadline
 
 D = dt.date
 SH = ZoneInfo("Asia/Shanghai")
@@ -21,11 +22,7 @@ DEADLINE = D(2026, 12, 16)  # a Wednesday; December 2026 has no holiday
 @pytest.fixture
 def item(people, make_item):
     item = make_item(days=40)
-    Item.objects.filter(pk=item.pk).update(
-        original_deadline=DEADLINE, deadline=DEADLINE,
-        assigned_at=dt.datetime(2026, 12, 1, 9, tzinfo=SH))
-    item.refresh_from_db()
-    return item
+    return move_deadline(item, DEADLINE, assigned_at=dt.datetime(2026, 12, 1, 9, tzinfo=SH))
 
 
 def sent(item):
@@ -127,8 +124,7 @@ def test_a_moved_deadline_reschedules(people, item):
 
 def test_reminders_never_start_before_the_assignment(people, make_item):
     item = make_item(days=40)
-    Item.objects.filter(pk=item.pk).update(original_deadline=DEADLINE, deadline=DEADLINE,
-                                           assigned_at=dt.datetime(2026, 12, 15, 9, tzinfo=SH))
+    move_deadline(item, DEADLINE, assigned_at=dt.datetime(2026, 12, 15, 9, tzinfo=SH))
     reminders.sweep(today=D(2026, 12, 15))  # the -3 occurrence (12-11) predates the assignment
     assert sent(item) == [(D(2026, 12, 15), "resp", -1)]
 
@@ -148,8 +144,7 @@ def test_escalation_levels(item, today, level):
 def test_escalation_levels_count_working_days_across_a_holiday(people, make_item):
     item = make_item(days=40)
     # deadline Wed 2026-09-30; National Day 10-01..10-07 are not working days
-    Item.objects.filter(pk=item.pk).update(original_deadline=D(2026, 9, 30), deadline=D(2026, 9, 30))
-    item.refresh_from_db()
+    move_deadline(item, D(2026, 9, 30))
     cal = WorkCalendar.load()
     assert selectors.item_level(item, selectors.level_thresholds(cal, D(2026, 10, 7))) == ""
     assert selectors.item_level(item, selectors.level_thresholds(cal, D(2026, 10, 8))) == "yellow"

@@ -16,6 +16,7 @@ from office.models import OfficeSettings, Unit
 from supervision import reports, workflow
 from supervision.models import Chase, Item, Level
 from supervision.selectors import with_level
+from tests.supervision.conftest import at, frozen, move_deadline
 
 A4_PORTRAIT = (595.28, 841.89)
 A4_LANDSCAPE = (841.89, 595.28)
@@ -29,11 +30,6 @@ def d(day: int, month: int = 11) -> dt.date:
     return dt.date(2026, month, day)
 
 
-def at(day: dt.date, hour: int = 9, minute: int = 0) -> dt.datetime:
-    """An aware datetime in the local time zone (Asia/Shanghai)."""
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
-
-
 def excel(day: dt.date, hour: int = 0, minute: int = 0) -> dt.datetime:
     """A naive local datetime, as openpyxl reads Excel dates back."""
     return dt.datetime.combine(day, dt.time(hour, minute))
@@ -41,7 +37,7 @@ def excel(day: dt.date, hour: int = 0, minute: int = 0) -> dt.datetime:
 
 def set_dates(item, *, assigned, original, deadline=None, closed=None):
     fields = {"assigned_at": assigned, "original_deadline": original,
-              "deadline": deadline or original}
+              "deadline": deadline or original, "deliver_by": deadline or original}
     if closed is not None:
         fields["closed_at"] = closed
     Item.objects.filter(pk=item.pk).update(**fields)
@@ -53,43 +49,50 @@ def close(item, people, result="已办结。"):
     workflow.accept(item=item, acting_user=people.officer)
 
 
-def extend(item, people, days=20):
+def extend(item, people, days=20, *, to=None):
     item.refresh_from_db()
     extension = workflow.request_extension(item=item, acting_user=item.responsible,
-                                           new_deadline=item.deadline + dt.timedelta(days=days),
+                                           new_deadline=to or item.deadline + dt.timedelta(days=days),
                                            reason="需要协调多个部门。")
     workflow.decide_extension(extension=extension, acting_user=people.leader, approve=True)
 
 
+def opened(make_item, assigned, deadline, **fields):
+    """An item assigned at ``assigned`` with ``deadline``, through the workflow."""
+    with frozen(assigned):
+        return make_item(deadline=deadline, **fields)
+
+
+def closed_at(item, people, moment):
+    """The unit delivers its result at ``moment`` and the officer verifies it at once."""
+    with frozen(moment):
+        close(item, people)
+
+
 @pytest.fixture
 def crafted(people, make_item):
-    """One of each case in the week of 16-22 November; lead units 县教育局 and 县财政局."""
+    """One of each case in the week of 16-22 November; lead units 县教育局 and 县财政局. Each
+    closed item delivered its result the moment it was verified."""
     items = {}
-    items["on_time"] = i = make_item(title="按期办结事项")
-    close(i, people)
-    set_dates(i, assigned=at(d(16)), original=d(20), closed=at(d(19), 16))
+    items["on_time"] = i = opened(make_item, at(d(16)), d(20), title="按期办结事项")
+    closed_at(i, people, at(d(19), 16))
 
-    items["extended"] = i = make_item(title="延期内办结事项", lead_unit=people.co,
-                                              responsible=people.co_member, co_units=[])
-    extend(i, people)
-    close(i, people)
-    set_dates(i, assigned=at(d(16)), original=d(17), deadline=d(21), closed=at(d(20), 16))
+    items["extended"] = i = opened(make_item, at(d(16)), d(17), title="延期内办结事项",
+                                   lead_unit=people.co, responsible=people.co_member, co_units=[])
+    with frozen(at(d(16), 10)):
+        extend(i, people, to=d(20))
+    closed_at(i, people, at(d(20), 16))
 
-    items["late"] = i = make_item(title="逾期办结事项")
-    close(i, people)
-    set_dates(i, assigned=at(d(16)), original=d(18), closed=at(d(21), 10))
+    items["late"] = i = opened(make_item, at(d(16)), d(18), title="逾期办结事项")
+    closed_at(i, people, at(d(21), 10))
 
-    items["open_overdue"] = i = make_item(title="逾期未办结事项")
-    workflow.acknowledge(item=i, acting_user=people.responsible)
-    set_dates(i, assigned=at(d(17)), original=d(19))
+    items["open_overdue"] = i = opened(make_item, at(d(17)), d(19), title="逾期未办结事项")
+    with frozen(at(d(17), 10)):
+        workflow.acknowledge(item=i, acting_user=people.responsible)
 
-    items["open"] = i = make_item(title="未到期事项", lead_unit=people.co,
-                                          responsible=people.co_member, co_units=[])
-    set_dates(i, assigned=at(d(17)), original=d(10, 12))
-
-    items["earlier"] = i = make_item(title="上期交办事项")
-    set_dates(i, assigned=at(d(3)), original=d(30))
-
+    items["open"] = opened(make_item, at(d(17)), d(10, 12), title="未到期事项",
+                           lead_unit=people.co, responsible=people.co_member, co_units=[])
+    items["earlier"] = opened(make_item, at(d(3)), d(30), title="上期交办事项")
     make_item(title="草稿事项", assign=False)  # a draft counts nowhere
     return items
 
@@ -167,7 +170,7 @@ def test_current_week_counts_overdue_as_of_today(people, crafted):
     assert counts(row_of(data, people.co)) == (0, 0, 0, 0, 0, 0)
     assert data.total.on_time_rate is None
 
-    Item.objects.filter(pk=crafted["earlier"].pk).update(deadline=d(27), original_deadline=d(27))
+    move_deadline(crafted["earlier"], d(27))
     data = reports.unit_report("week", TODAY, today=TODAY)
     assert row_of(data, people.lead).open_overdue == 2
     # as of the 27th, due on the 27th is not overdue yet
@@ -183,9 +186,8 @@ def test_month_report(people, crafted):
 
 
 def test_an_item_closed_after_the_period_was_open_overdue_at_its_end(people, make_item):
-    item = make_item()
-    close(item, people)
-    set_dates(item, assigned=at(d(16)), original=d(18), closed=at(d(24), 10))
+    item = opened(make_item, at(d(16)), d(18))
+    closed_at(item, people, at(d(24), 10))
     data = reports.unit_report("week", WEEK_ANCHOR, today=TODAY)
     assert counts(row_of(data, people.lead)) == (1, 0, 0, 0, 0, 1)
     data = reports.unit_report("week", TODAY, today=TODAY)
@@ -193,18 +195,16 @@ def test_an_item_closed_after_the_period_was_open_overdue_at_its_end(people, mak
 
 
 def test_days_are_local_days(people, make_item):
-    # 00:30 on the 21st in Shanghai is the 20th in UTC: closed a day late, not on time
-    late = make_item(title="午夜后办结")
-    close(late, people)
-    set_dates(late, assigned=at(d(16)), original=d(20), closed=at(d(21), 0, 30))
+    # 00:30 on the 21st in Shanghai is the 20th in UTC: delivered a day late, not on time
+    late = opened(make_item, at(d(16)), d(20), title="午夜后办结")
+    closed_at(late, people, at(d(21), 0, 30))
     # assigned at 00:30 on Monday the 23rd (still the 22nd in UTC): next week's
-    next_week = make_item(title="下周交办")
-    set_dates(next_week, assigned=at(d(23), 0, 30), original=d(30))
-    # closed at 23:30 on Sunday the 22nd (15:30 UTC): closed in the week
-    sunday = make_item(title="周日深夜办结")
-    close(sunday, people)
-    set_dates(sunday, assigned=at(d(16)), original=d(22), closed=at(d(22), 23, 30))
-    assert Item.objects.get(pk=late.pk).closing_class() == "overdue"
+    opened(make_item, at(d(23), 0, 30), d(30), title="下周交办")
+    # delivered and closed at 23:30 on Sunday the 22nd (15:30 UTC): in the week, on time
+    sunday = opened(make_item, at(d(16)), d(22), title="周日深夜办结")
+    closed_at(sunday, people, at(d(22), 23, 30))
+    assert Item.objects.get(pk=late.pk).closing_class() == "late"
+    assert Item.objects.get(pk=sunday.pk).closing_class() == "on_time"
 
     data = reports.unit_report("week", WEEK_ANCHOR, today=TODAY)
     assert counts(row_of(data, people.lead)) == (2, 2, 1, 0, 1, 0)
@@ -342,8 +342,9 @@ def test_ledger_workbook(people, crafted, django_assert_num_queries):
     assert values(ws, 2) == [
         _("Number"), _("Title"), _("Source"), _("Instructing leader"), _("Lead unit"),
         _("Co-units"), _("Responsible person"), _("Supervising officer"),
-        _("Original deadline"), _("Deadline"), _("Status"), _("Overdue level"),
-        _("Assigned at"), _("Closed at"), _("Closing"), _("Result")]
+        _("Original deadline"), _("Deadline"), _("Unit must deliver by"), _("Status"),
+        _("Overdue level"), _("Assigned at"), _("Result delivered at"), _("Closed at"),
+        _("Closing"), _("Result")]
     assert all(c.font.bold for c in ws[2])
     assert ws.max_row == 2 + 6
 
@@ -352,19 +353,21 @@ def test_ledger_workbook(people, crafted, django_assert_num_queries):
     extended.refresh_from_db()
     assert rows["延期内办结事项"] == [
         extended.number, "延期内办结事项", _("Leader instruction"), "王县长", "县财政局", None,
-        "财政联络员", "唐督查", excel(d(17)), excel(d(21)), _("Closed"),
-        None, excel(d(16), 9), excel(d(20), 16),
+        "财政联络员", "唐督查", excel(d(17)), excel(d(20)), excel(d(20)), _("Closed"),
+        None, excel(d(16), 9), excel(d(20), 16), excel(d(20), 16),
         _("Within extension"), "已办结。"]
     assert rows["按期办结事项"][4:6] == ["县教育局", "县财政局"]
-    assert rows["按期办结事项"][14] == _("On time")
-    assert rows["逾期办结事项"][14] == _("Overdue")
+    assert rows["按期办结事项"][16] == _("On time")
+    assert rows["逾期办结事项"][16] == _("Closed late")
     # open and overdue since the 19th: past the orange threshold (the 20th), not the red one
-    assert rows["逾期未办结事项"][10:15] == [_("Acknowledged"), _("Orange"),
-                                        excel(d(17), 9), None, None]
-    assert rows["上期交办事项"][11] is None
-    assert rows["上期交办事项"][15] is None
+    assert rows["逾期未办结事项"][11:17] == [_("Acknowledged"), _("Orange"),
+                                        excel(d(17), 9), None, None, None]
+    assert rows["上期交办事项"][12] is None
+    assert rows["上期交办事项"][17] is None
     assert ws.cell(row=3, column=9).number_format == "yyyy-mm-dd"
-    assert ws.cell(row=3, column=13).number_format == "yyyy-mm-dd hh:mm"
+    assert ws.cell(row=3, column=11).number_format == "yyyy-mm-dd"
+    assert ws.cell(row=3, column=14).number_format == "yyyy-mm-dd hh:mm"
+    assert ws.cell(row=3, column=15).number_format == "yyyy-mm-dd hh:mm"
 
 
 # --- samples -------------------------------------------------------------------------------
