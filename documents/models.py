@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVector
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from office.dates import EARLIEST, EARLIEST_MOMENT, LATEST, LATEST_MOMENT
+from office.docnumbers import number_key
 from office.models import SingletonSettings, TimelineEvent, Unit
 
 
@@ -134,6 +135,8 @@ class IncomingDocument(models.Model):
     sender = models.ForeignKey(Unit, verbose_name=_("sending unit"), on_delete=models.PROTECT,
                                related_name="sent_documents")
     sender_number = models.CharField(_("sender's document number"), max_length=60, blank=True)
+    # office.docnumbers.number_key(sender_number): every spelling of one number has one key
+    sender_number_key = models.CharField(max_length=200, blank=True, editable=False)
     title = models.CharField(_("title"), max_length=300)
     doc_type = models.ForeignKey(DocumentType, verbose_name=_("document type"),
                                  on_delete=models.PROTECT, related_name="+")
@@ -186,8 +189,8 @@ class IncomingDocument(models.Model):
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
     routing_slip = models.FileField(_("routing slip"), upload_to="documents/slips/%Y/", blank=True)
-    # jieba-segmented words of the title, numbers, sender and attachment text (search)
-    search_text = models.TextField(blank=True, editable=False)
+    # the search tokens of the title, numbers, sender's names and attachment text (documents.search)
+    search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         verbose_name = _("incoming document")
@@ -215,13 +218,19 @@ class IncomingDocument(models.Model):
             models.Index(fields=["received_at"], name="incoming_received"),
             models.Index(fields=["status", "due_at"], name="incoming_status_due"),
             models.Index(fields=["due_at"], condition=Q(cleared_at__isnull=True), name="incoming_pending"),
-            models.Index(fields=["sender", "sender_number"], name="incoming_sender_number"),
-            GinIndex(SearchVector("search_text", config="simple"), name="incoming_search"),
+            models.Index(fields=["sender_number_key", "sender"], name="incoming_sender_number_key"),
+            GinIndex(fields=["search_vector"], name="incoming_search_vector"),
         ]
         permissions = [("view_classified", _("Can see the metadata of classified documents"))]
 
     def __str__(self) -> str:
         return f"{self.number} {self.public_title}"
+
+    def save(self, *args, **kwargs):
+        self.sender_number_key = number_key(self.sender_number)[:200]
+        if kwargs.get("update_fields") is not None and "sender_number" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "sender_number_key"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("documents:detail", args=[self.pk])

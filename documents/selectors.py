@@ -78,10 +78,12 @@ def register(user, f: RegisterFilters, *, office: bool) -> QuerySet[IncomingDocu
         qs = qs.filter(status=f.status)
     if f.handling:
         qs = qs.filter(handling=f.handling)
-    query = search.search_query(f.q) if f.q else None
-    if query is not None:
-        qs = qs.annotate(sv=search.search_vector()).filter(sv=query)
-    return qs.select_related("sender", "doc_type").order_by("-received_at", "-pk")
+    order = ["-received_at", "-pk"]
+    found = search.matches(f.q) if f.q else None
+    if found is not None:  # exact matches first, then the register's order (documents.search)
+        qs = qs.filter(found).annotate(search_rank=search.rank(f.q))
+        order.insert(0, "search_rank")
+    return qs.select_related("sender", "doc_type").defer("search_vector").order_by(*order)
 
 
 def returned_register(user, *, office: bool) -> QuerySet[IncomingDocument]:

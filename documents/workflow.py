@@ -7,7 +7,6 @@ document is read-only."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -33,7 +32,7 @@ from documents.models import (
     Status,
     UrgencyRule,
 )
-from office import audit, dates, notify, numbering, queueing, roles
+from office import audit, dates, docnumbers, notify, numbering, queueing, roles
 from office.dates import Bound
 from office.models import Unit, User
 from office.uploads import UploadPolicy, check_uploads
@@ -68,8 +67,6 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
     "supervise": (frozenset({S.INSTRUCTING, S.INSTRUCTED, S.HANDLING}), None),
 }
 
-# 来文字号 as GB/T 9704 §7.2.5 writes it: issuer code, 〔full year〕, number without 第 or 0.
-SENDER_NUMBER = re.compile(r"^[\u4e00-\u9fa5A-Za-z]+〔\d{4}〕[1-9]\d*号$")
 ALLOWED_SUFFIXES = {".pdf", ".ofd", ".doc", ".docx", ".wps", ".jpg", ".jpeg", ".png", ".tif",
                     ".tiff", ".txt"}
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
@@ -225,19 +222,27 @@ def _notify(event: DocumentEvent, user_ids: Iterable[int], title: str, body: str
 
 
 def sender_number_warning(sender_number: str) -> str:
-    """A warning when 来文字号 does not follow 机关代字〔年〕N号 (registration still goes on)."""
-    if sender_number and not SENDER_NUMBER.match(sender_number.strip()):
-        return _("The sender's number “%(number)s” does not follow the form 机关代字〔2026〕12号 "
-                 "(full year in 〔〕, no 第, no leading 0).") % {"number": sender_number}
-    return ""
+    """A warning when 来文字号 is not written 机关代字〔年〕N号 (registration still goes on, with
+    the number as typed; ``office.docnumbers`` reads it whichever way it is written)."""
+    if not sender_number or docnumbers.is_standard(sender_number.strip()):
+        return ""
+    number = docnumbers.parse(sender_number)
+    if number is not None:
+        return _("The sender's number “%(number)s” is written “%(standard)s” by the standard "
+                 "(full year in 〔〕, no 第, no leading 0); it is the same number.") % {
+            "number": sender_number, "standard": number}
+    return _("The sender's number “%(number)s” does not follow the form 机关代字〔2026〕12号 "
+             "(full year in 〔〕, no 第, no leading 0).") % {"number": sender_number}
 
 
 def find_duplicate(sender: Unit, sender_number: str) -> IncomingDocument | None:
-    """The first registration of the same sender's number, unless it was returned (a returned
-    document may come back corrected under the same number)."""
-    if not sender_number:
+    """The first registration of the same sender's number however it was typed (the same
+    ``office.docnumbers.number_key``), unless it was returned (a returned document may come
+    back corrected under the same number)."""
+    key = docnumbers.number_key(sender_number)[:200]
+    if not key:
         return None
-    return (IncomingDocument.objects.filter(sender=sender, sender_number=sender_number.strip())
+    return (IncomingDocument.objects.filter(sender=sender, sender_number_key=key)
             .exclude(status=S.RETURNED).order_by("pk").first())
 
 
@@ -291,10 +296,10 @@ def _attach(doc: IncomingDocument, checked) -> None:
 
 
 def reindex(doc: IncomingDocument) -> None:
-    texts = [doc.title, doc.number, doc.sender_number, doc.sender.name, doc.sender.short_name,
-             *doc.attachments.values_list("text", flat=True)]
-    doc.search_text = search.segment(*texts)
-    doc.save(update_fields=["search_text"])
+    doc.search_vector = search.index_text(
+        [doc.title, doc.number, doc.sender_number, doc.sender.name, doc.sender.short_name],
+        doc.attachments.order_by("pk").values_list("text", flat=True))
+    doc.save(update_fields=["search_vector"])
 
 
 # --- steps -------------------------------------------------------------------------------
@@ -358,7 +363,8 @@ def register(
     if sender_number:
         # two clerks (or a double click) registering the same sender's number: the second waits
         # here until the first commits, then finds it as a duplicate
-        key = zlib.crc32(f"{sender.pk}:{sender_number}".encode()) - 2**31
+        # (on the number's key: 县财[2026]05号 waits for 县财〔2026〕5号)
+        key = zlib.crc32(f"{sender.pk}:{docnumbers.number_key(sender_number)}".encode()) - 2**31
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [ADVISORY_REGISTER, key])
     duplicate = find_duplicate(sender, sender_number)

@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from documents import extract, search, selectors
+from documents import extract, selectors
 from documents.extract import Limits
 from documents.models import DocumentAttachment, IncomingDocument
 from documents.tasks import EXTRACT_HARD_LIMIT, extract_attachment_text, extraction_sweep
@@ -47,7 +47,6 @@ def test_registration_returns_at_once_and_queues_one_extraction_per_text_attachm
         dp, register_doc, media, django_capture_on_commit_callbacks):
     bomb, pages = samples.ofd_bomb(700), samples.empty_pages_pdf(100_000)
     assert len(bomb) < 3 * 1024 * 1024 and len(pages) < 9 * 1024 * 1024
-    search.segment("预热")  # jieba loads its dictionary once per process (seconds): not timed here
     started = time.monotonic()
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         doc = register_doc(files=[upload("通知.ofd", bomb), upload("附件.pdf", pages),
@@ -289,7 +288,6 @@ def test_a_real_worker_extracts_after_the_registration_commits(dp, register_doc,
     try:
         files = [upload("通知.ofd", samples.ofd_bomb(700)), upload("附件.pdf", samples.empty_pages_pdf(100_000)),
                  upload("说明.txt", "请各乡镇开展森林防火检查".encode())]
-        search.segment("预热")  # jieba loads its dictionary once per process (seconds): not timed here
         ready = time.monotonic() + 60  # nor the worker starting up beside us on two shared cores
         while "ready." not in log.read_text(errors="replace") and time.monotonic() < ready:
             time.sleep(0.2)
