@@ -1091,8 +1091,11 @@ def review_summary(*, meeting: Meeting, acting_user, approve: bool, note: str = 
 
 
 def minutes_number(meeting_type: MeetingType, year: int, sequence: int) -> str:
-    """The 纪要's number: the type's code, the year in 〔〕, the sequence and 号 (县政常纪〔2026〕5号)."""
-    return f"{meeting_type.minutes_code}〔{year}〕{sequence}号"
+    """The 纪要's number: the type's code, the year in 〔〕, the sequence and 号 (县政常纪〔2026〕5号),
+    written by the core's one rule for document numbers (``office.docnumbers``)."""
+    from office.docnumbers import format_number
+
+    return format_number(meeting_type.minutes_code, year, sequence)
 
 
 @step("sign_summary")
