@@ -39,6 +39,8 @@ def visible_to(user, *, office: bool) -> QuerySet[OutgoingDocument]:
     leader what they may sign once it reaches sign-off; a recipient unit's members what was
     dispatched to it."""
     qs = OutgoingDocument.objects.all()
+    if not roles.is_business_user(user):
+        return qs.none()  # administrators see no business content
     if office or roles.has_role(user, roles.OFFICE_DIRECTOR):
         return qs
     q = Q(drafter=user)

@@ -34,6 +34,7 @@ def _get(request, pk: int) -> OutgoingDocument:
     try:
         return selectors.detail(request.user, pk, office=_office(request))
     except OutgoingDocument.DoesNotExist:
+        audit.record_not_found(request.user, OutgoingDocument, pk)
         raise Http404 from None
 
 
@@ -99,7 +100,7 @@ def outgoing_new(request):
 
 def outgoing_detail(request, pk: int):
     doc = _get(request, pk)
-    audit.record("outgoing.view", actor=request.user, obj=doc)
+    audit.record_view("outgoing.view", request.user, doc)
     return OUTGOING_PAGE.render(request, doc)
 
 

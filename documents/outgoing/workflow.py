@@ -75,12 +75,14 @@ def _is_document_office(user) -> bool:
 
 
 def may_draft(user) -> bool:
-    return roles.has_role(user, roles.SECRETARY, roles.SECTION_CHIEF, roles.OFFICE_DIRECTOR,
-                          roles.UNIT_CONTACT)
+    return roles.is_business_user(user) and roles.has_role(
+        user, roles.SECRETARY, roles.SECTION_CHIEF, roles.OFFICE_DIRECTOR, roles.UNIT_CONTACT)
 
 
 def may(step: str, doc: OutgoingDocument, user, *, office: bool | None = None) -> bool:
     """Whether ``user`` may take ``step`` on ``doc`` (ignoring its status)."""
+    if not roles.is_business_user(user):
+        return False
     office = _is_document_office(user) if office is None else office
     if step in ("submit", "withdraw") and doc.drafter_id == user.pk:
         return True
@@ -324,8 +326,9 @@ def review(*, document: OutgoingDocument, acting_user, findings_found: Sequence[
            confirm_not_raised: bool = False) -> OutgoingDocument:
     """核稿 passed (科长, then 主任). Findings (category, text) are recorded against the drafter
     even when the draft passes. The director records why the document must be issued (可发可不发的
-    坚决不发), acknowledges every rule warning with a reason and, for a department's draft in the
-    government's name, confirms it should not be the department's own (不升格、不包揽)."""
+    坚决不发), acknowledges every rule warning not yet acknowledged with a reason (the section chief
+    may acknowledge some first) and, for a department's draft in the government's name, confirms it
+    should not be the department's own (不升格、不包揽)."""
     doc = _lock(document)
     _check("review", doc, acting_user)
     version = _version_number(doc)
@@ -338,7 +341,7 @@ def review(*, document: OutgoingDocument, acting_user, findings_found: Sequence[
     acknowledgements = {k: (v or "").strip() for k, v in (acknowledgements or {}).items()}
     already = set(doc.acknowledged_checks.values_list("code", flat=True))
     missing = [w for w in checks.warnings(found) if w.code not in already and not acknowledgements.get(w.code)]
-    if missing:
+    if missing and doc.status == S.OFFICE_REVIEW:  # the director's review is the last before sign-off
         raise WorkflowError(_("Give a reason for each warning before passing the draft: %(warnings)s") % {
             "warnings": "；".join(w.message for w in missing)}, code="warnings")
     for w in checks.warnings(found):
@@ -413,7 +416,7 @@ def countersign(*, document: OutgoingDocument, acting_user, opinion: str,
         j.countersigned_by, j.countersigned_on, j.opinion = acting_user, signed_on or today, opinion
         j.save(update_fields=["countersigned_by", "countersigned_on", "opinion"])
     done = not doc.joint_issuers.filter(countersigned_on__isnull=True).exists()
-    event = _move(doc, acting_user, "countersign", OutgoingEvent.Kind.COUNTERSIGNED, note=opinion,
+    event = _move(doc, acting_user, "countersign", OutgoingEvent.Kind.COUNTERSIGNED, note=opinion, checked=True,
                   target=S.SIGNING if done else None, data={"issuers": [str(j.authority) for j in mine]})
     if done:
         _notify(event, _signer_ids(doc.authority), _("To sign: %(title)s") % {"title": doc.title})
@@ -570,19 +573,25 @@ def dispatch(*, document: OutgoingDocument, acting_user) -> OutgoingDocument:
 
 
 def sign_for(*, distribution: Distribution, acting_user) -> Distribution:
-    """签收 by a member of the recipient unit. Idempotent: a second signature changes nothing."""
-    with transaction.atomic():
-        row = Distribution.objects.select_for_update().select_related("document").get(pk=distribution.pk)
-        if acting_user.unit_id != row.unit_id:
-            audit.record("outgoing.sign_for", actor=acting_user, obj=row.document, result="failure",
-                         detail={"reason": "not_recipient", "unit": row.unit_id})
-            raise WorkflowError(_("Only the recipient unit signs for its copy."), code="forbidden")
-        if row.signed_for_at is None:
-            row.signed_for_at, row.signed_for_by = timezone.now(), acting_user
-            row.save(update_fields=["signed_for_at", "signed_for_by"])
-            _event(row.document, OutgoingEvent.Kind.SIGNED_FOR, acting_user, data={"unit": str(row.unit)})
-            audit.record("outgoing.sign_for", actor=acting_user, obj=row.document, detail={"unit": row.unit_id})
-        return row
+    """签收 by a member of the recipient unit. Idempotent: a second signature changes nothing.
+    A refusal is audited with the document."""
+    try:
+        with transaction.atomic():
+            row = Distribution.objects.select_for_update().select_related("document", "unit").get(
+                pk=distribution.pk)
+            if acting_user.unit_id != row.unit_id or not roles.is_business_user(acting_user):
+                raise WorkflowError(_("Only the recipient unit signs for its copy."), code="forbidden")
+            if row.signed_for_at is None:
+                row.signed_for_at, row.signed_for_by = timezone.now(), acting_user
+                row.save(update_fields=["signed_for_at", "signed_for_by"])
+                _event(row.document, OutgoingEvent.Kind.SIGNED_FOR, acting_user, data={"unit": str(row.unit)})
+                audit.record("outgoing.sign_for", actor=acting_user, obj=row.document,
+                             detail={"unit": row.unit_id})
+            return row
+    except WorkflowError as exc:
+        audit.record("outgoing.sign_for", actor=acting_user, obj=distribution.document, result="failure",
+                     detail={"reason": exc.message, "unit": distribution.unit_id})
+        raise
 
 
 @step("chase_recipients")

@@ -21,7 +21,8 @@ class Office:
 
 
 @pytest.fixture
-def og(db):
+def og(db, settings, tmp_path, office_signing):
+    settings.MEDIA_ROOT = tmp_path  # seals, issued PDFs (signed with the session's demo certificate)
     o = Office()
     o.wdk = UnitFactory(code="WDK", name="文电科", kind=Unit.Kind.SECTION)
     o.msk = UnitFactory(code="MSK", name="秘书科", kind=Unit.Kind.SECTION)
@@ -77,9 +78,7 @@ BODY = ("各乡（镇）人民政府，县政府各部门：\n"
 
 
 @pytest.fixture
-def draft(og, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
+def draft(og):
     def make(acting_user=None, **overrides):
         fields = dict(doc_type=og.tongzhi, authority=og.office, code=og.bf,
                       title="某县人民政府办公室关于做好今冬明春森林防火工作的通知", body=BODY,
