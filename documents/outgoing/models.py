@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVector
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -161,7 +161,7 @@ class OutgoingDocument(models.Model):
     pdf = models.FileField(_("issued PDF"), upload_to="outgoing/%Y/", blank=True)
     dispatched_at = models.DateTimeField(_("dispatched at"), null=True, blank=True)
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
-    search_text = models.TextField(blank=True, editable=False)
+    search_vector = SearchVectorField(null=True, editable=False)  # documents.search's tokens
 
     class Meta:
         verbose_name = _("outgoing document")
@@ -176,7 +176,7 @@ class OutgoingDocument(models.Model):
         indexes = [
             models.Index(fields=["status", "created_at"], name="outgoing_status"),
             models.Index(fields=["year", "code", "serial"], name="outgoing_number_order"),
-            GinIndex(SearchVector("search_text", config="simple"), name="outgoing_search"),
+            GinIndex(fields=["search_vector"], name="outgoing_search_vector"),
         ]
 
     def __str__(self) -> str:

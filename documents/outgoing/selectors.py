@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value, When
 
 from documents.outgoing.models import (
     BodyVersion,
@@ -87,13 +87,41 @@ def number_register(filters: RegisterFilters) -> QuerySet[IssuedNumber]:
     if filters.code:
         qs = qs.filter(code_id=filters.code)
     if filters.q:
-        from office.docnumbers import number_key, parse
-
-        if parse(filters.q):
-            qs = qs.filter(number_key=number_key(filters.q))
-        else:
-            qs = qs.filter(Q(document__title__icontains=filters.q) | Q(number__icontains=filters.q))
+        found = search_q(filters.q, prefix="document__")
+        if found is None:
+            return qs.none()
+        return qs.filter(found).annotate(rank=search_rank(filters.q, prefix="document__")).order_by(
+            "rank", "-year", "code__code", "-serial")
     return qs.order_by("-year", "code__code", "-serial")
+
+
+def search_q(q: str, *, prefix: str = "") -> Q | None:
+    """Outgoing documents ``q`` finds, by the core's search rule (``documents.search``): any
+    contiguous string of the title, number, authority, recipients or body; a query that reads as
+    a 文号 also by its key (``office.docnumbers``)."""
+    from documents import search
+    from office.docnumbers import parse
+
+    found = search.vector_match(q, field=f"{prefix}search_vector")
+    number = parse(q)
+    if number is not None:
+        by_number = Q(**{f"{prefix}number_key": number.key})
+        found = by_number if found is None else found | by_number
+    return found
+
+
+def search_rank(q: str, *, prefix: str = "") -> Case:
+    """0 for the document whose number ``q`` is, 1 where ``q`` occurs as typed in the title or the
+    number, 2 for the rest (the same order as the incoming register's search)."""
+    from office.docnumbers import parse
+
+    typed = (q or "").strip()
+    whens = [When(Q(**{f"{prefix}title__contains": typed}) | Q(**{f"{prefix}number__contains": typed}),
+                  then=Value(1))]
+    number = parse(q)
+    if number is not None:
+        whens.insert(0, When(Q(**{f"{prefix}number_key": number.key}), then=Value(0)))
+    return Case(*whens, default=Value(2), output_field=IntegerField())
 
 
 def in_flight(user, *, office: bool) -> QuerySet[OutgoingDocument]:

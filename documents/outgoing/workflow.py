@@ -201,6 +201,17 @@ def findings(doc: OutgoingDocument) -> list[checks.Finding]:
     return checks.check(checks.facts_of(doc))
 
 
+def reindex(doc: OutgoingDocument) -> None:
+    """The document's search vector: the core's search rule (``documents.search``) over its title,
+    number, authority and recipients, and its body within the attachment-text bound."""
+    from documents import search
+
+    doc.search_vector = search.index_text(
+        [doc.title, doc.number, doc.authority.name, doc.main_recipients_text,
+         *[u.name for u in doc.main_recipients.all()]], [doc.body, doc.attachment_titles])
+    doc.save(update_fields=["search_vector"])
+
+
 def _version_number(doc) -> int:
     return doc.versions.aggregate(n=Max("number"))["n"] or 0
 
@@ -254,6 +265,7 @@ def create_draft(*, acting_user, doc_type, authority: IssuingAuthority, code: Do
     doc.direction = checks.derive_direction(doc_type.name, list(main_recipients))
     doc.save(update_fields=["direction"])
     _save_version(doc, acting_user)
+    reindex(doc)
     _event(doc, OutgoingEvent.Kind.DRAFTED, acting_user)
     audit.record("outgoing.create", actor=acting_user, obj=doc)
     return doc
@@ -288,6 +300,7 @@ def edit(*, document: OutgoingDocument, acting_user, title: str, body: str,
     version = _save_version(doc, acting_user)
     if version is None:
         return doc
+    reindex(doc)
     previous = doc.status
     if doc.status == S.RECHECK:
         # a substantive change after sign-off goes back to the original signer
@@ -485,6 +498,7 @@ def assign_number(*, document: OutgoingDocument, acting_user) -> OutgoingDocumen
                                 number_key=doc.number_key, document=doc, given_by=acting_user)
     event = _move(doc, acting_user, "assign_number", OutgoingEvent.Kind.NUMBERED, target=target, checked=True,
                   fields=["year", "serial", "number", "number_key"], data={"number": doc.number})
+    reindex(doc)
     _notify(event, [doc.drafter_id], _("Numbered %(number)s: %(title)s") % {"number": doc.number,
                                                                           "title": doc.title})
     return doc

@@ -178,3 +178,25 @@ def test_the_register_runs_a_fixed_number_of_queries(client, og, draft, django_a
 # per prefetched relation); the rule checks' staff names and superiors; the one-time tokens
 QUERIES_DETAIL = 24
 QUERIES_REGISTER = 13
+
+
+def test_the_register_finds_what_the_clerk_typed(client, og, draft):
+    """The core's search rule: any contiguous string of the title or body; a number however it
+    is typed, first."""
+    fire = at(og, draft, "sealing")
+    water = draft(title="某县人民政府办公室关于加强农村饮水安全管理的通知", body="一、落实水源保护。\n请王喆同志牵头。")
+    water = through_sign_off(og, water)
+    workflow.recheck(document=water, acting_user=og.clerk)
+    workflow.assign_number(document=water, acting_user=og.clerk)
+    client.force_login(og.clerk)
+
+    def found(q):
+        page = client.get(reverse("documents:outgoing"), {"q": q}).content.decode()
+        page = page[page.find('data-testid="number-register"'):] if 'number-register' in page else ""
+        return [n for n in ("森林防火", "农村饮水") if f"关于做好今冬明春{n}" in page or f"关于加强{n}" in page]
+
+    assert found("防火") == ["森林防火"]
+    assert found("饮水安全") == ["农村饮水"]
+    assert found("喆") == ["农村饮水"]  # a single rare character in the body
+    fire.refresh_from_db()
+    assert found(fire.number.replace("〔", "[").replace("〕", "]")) == ["森林防火"]
