@@ -149,6 +149,6 @@ class SealForm(forms.Form):
 
 class RegisterFilterForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), required=False, min_value=2000, max_value=2099)
-    code = CodeChoiceField(label=_("Code"), required=False, empty_label=_("All codes"),
+    code = CodeChoiceField(label=_("Code (机关代字)"), required=False, empty_label=_("All codes"),
                            queryset=DocumentCode.objects.select_related("authority"))
     q = forms.CharField(label=_("Search"), required=False, max_length=100)

@@ -259,7 +259,7 @@ def create_draft(*, acting_user, doc_type, authority: IssuingAuthority, code: Do
         doc_type=doc_type, authority=authority, code=code, title=require_text(title, _("The title is required.")),
         body=body or "", main_recipients_text=(main_recipients_text or "").strip(),
         attachment_titles=attachment_titles or "", urgency=urgency or "", note=note or "",
-        printing_unit=printing_unit or str(authority.unit or ""), copies=copies or 1, is_important=is_important,
+        printing_unit=printing_unit or authority.name, copies=copies or 1, is_important=is_important,
         drafting_unit=acting_user.unit, drafter=acting_user)
     _set_recipients(doc, main_recipients, copy_recipients, co_issuers)
     doc.direction = checks.derive_direction(doc_type.name, list(main_recipients))
