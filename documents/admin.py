@@ -58,13 +58,7 @@ class IncomingDocumentAdmin(admin.ModelAdmin):
 
 # --- outgoing documents ------------------------------------------------------------------
 
-from documents.outgoing.models import (  # noqa: E402
-    DocumentCode,
-    IssuedNumber,
-    IssuingAuthority,
-    OutgoingDocument,
-    SealUse,
-)
+from documents.outgoing.models import DocumentCode, IssuingAuthority  # noqa: E402
 
 
 class DocumentCodeInline(admin.TabularInline):
@@ -115,33 +109,3 @@ class IssuingAuthorityAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-
-@admin.register(IssuedNumber)
-class IssuedNumberAdmin(admin.ModelAdmin):
-    """The 发文字号 register, read-only: numbers change only through the workflow."""
-
-    list_display = ("number", "document", "given_at", "voided_at")
-    list_filter = ("year", "code")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(SealUse)
-class SealUseAdmin(IssuedNumberAdmin):
-    """用印登记, read-only."""
-
-    list_display = ("authority", "document", "applied_by", "applied_at", "copies")
-    list_filter = ("authority",)
-
-
-admin.site.register(OutgoingDocument, type("OutgoingDocumentAdmin", (IssuedNumberAdmin,), {
-    "__doc__": "Read-only: outgoing documents change only through their workflow steps.",
-    "list_display": ("number", "title", "status", "created_at"), "list_filter": ("status",)}))

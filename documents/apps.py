@@ -37,7 +37,6 @@ class DocumentsConfig(AppConfig):
             "documents.change_documentcode",
         })
         calendar_years.on_year_changed(workflow.recalculate_for_year)
-        roles.register_role_permissions(roles.AUDIT_ADMIN, {"documents.view_sealuse", "documents.view_issuednumber"})
         demo.register_demo_loader(documents_demo.load)
         demo.register_demo_loader(outgoing_demo.load)
         printing.register_samples()

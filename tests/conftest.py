@@ -54,7 +54,7 @@ def clerk(make_user):
 
 
 @pytest.fixture
-def demo_office(db, settings):
+def demo_office(db, settings, office_signing):
     settings.DEBUG = True
     call_command("load_demo", verbosity=0)
     settings.DEBUG = False

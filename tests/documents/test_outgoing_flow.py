@@ -277,3 +277,14 @@ def test_a_recipient_inside_the_office_receives_it_as_a_registered_incoming_docu
         dispatching.register_as_incoming(distribution=row, acting_user=og.clerk)
     assert again.value.code == "duplicate"
     assert IncomingDocument.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_bench_numbering_operation_gives_no_duplicates_and_no_gaps(og):
+    """The `make bench` operation itself, small: 8 parallel clerks numbering 40 documents."""
+    from documents.outgoing.bench import numbering_throughput
+    from tests.factories import UserFactory
+
+    UserFactory(username="bench_clerk", unit=og.wdk, roles=["clerk"])
+    result = numbering_throughput(0, n=40, clients=8)
+    assert (result["numbers"], result["duplicates"], result["gaps"], result["errors"]) == (40, 0, 0, [])
