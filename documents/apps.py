@@ -9,6 +9,8 @@ class DocumentsConfig(AppConfig):
     def ready(self) -> None:
         from documents import demo as documents_demo
         from documents import desk_panel, printing, workflow
+        from documents.outgoing import demo as outgoing_demo
+        from documents.outgoing import desk_panel as outgoing_desk
         from office import calendar_years, demo, desk, roles
 
         roles.register_business_namespace("documents")
@@ -16,6 +18,12 @@ class DocumentsConfig(AppConfig):
                                        roles=frozenset(roles.BUSINESS_ROLES), order=20))
         desk.register_panel(desk.DeskPanel("documents", _("My documents"),
                                            "documents/_desk_panel.html", desk_panel.load, order=20))
+        desk.register_nav(desk.NavItem("outgoing", _("Outgoing documents"), "documents:outgoing",
+                                       roles=frozenset(roles.BUSINESS_ROLES), order=25))
+        desk.register_panel(desk.DeskPanel("outgoing", _("Outgoing documents"),
+                                           "documents/outgoing/_desk_panel.html", outgoing_desk.load, order=25))
+        roles.register_grantable_permission("documents.apply_seal")
+        roles.register_role_permissions(roles.SECURITY_ADMIN, {"documents.manage_seal"})
         for role in (roles.OFFICE_DIRECTOR, roles.COUNTY_LEADER):
             roles.register_role_permissions(role, {"documents.view_classified"})
         roles.register_grantable_permission("documents.view_classified")
@@ -24,7 +32,11 @@ class DocumentsConfig(AppConfig):
             "documents.change_documenttype", "documents.view_urgencyrule",
             "documents.change_urgencyrule", "documents.view_documentsettings",
             "documents.change_documentsettings",
+            "documents.view_issuingauthority", "documents.add_issuingauthority",
+            "documents.change_issuingauthority", "documents.view_documentcode", "documents.add_documentcode",
+            "documents.change_documentcode",
         })
         calendar_years.on_year_changed(workflow.recalculate_for_year)
         demo.register_demo_loader(documents_demo.load)
+        demo.register_demo_loader(outgoing_demo.load)
         printing.register_samples()

@@ -186,3 +186,5 @@ register(page=("documents search 安全生产", _q("安全生产"), BENCH_USER))
 register(page=("documents search 安全生产 + 2026", _q("安全生产", "&date_from=2026-01-01"), BENCH_USER))
 register(page=("documents search 县卫健[2026]07号", _q("县卫健[2026]07号"), BENCH_USER))
 register(page=("documents search 通知 (broad)", _q("通知"), BENCH_USER))
+
+from documents.outgoing import bench as _outgoing_bench  # noqa: E402,F401  (registers its seeder, pages, operations)

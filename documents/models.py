@@ -432,3 +432,6 @@ class DocumentEvent(TimelineEvent):
 
     def __str__(self) -> str:
         return f"{self.document_id} {self.kind}"
+
+
+from documents.outgoing.models import *  # noqa: E402,F401,F403  (outgoing documents: models Django must find)

@@ -135,13 +135,19 @@ def _number_match(q: str) -> Q | None:
     return Q(sender_number_key=number.key) | Q(number=number.key)
 
 
+def vector_match(q: str, field: str = "search_vector") -> Q | None:
+    """The rows whose ``field`` (a tsvector of ``index_text`` tokens) holds every term of ``q``;
+    None when ``q`` has no term. Outgoing documents use it on their own vector."""
+    terms = query_terms(q)
+    if not terms:
+        return None
+    tsquery = Cast(Value(" & ".join(terms)), output_field=SearchQueryField())
+    return Q(_Matches(F(field), tsquery))
+
+
 def matches(q: str) -> Q | None:
     """The documents ``q`` finds (see the module); None when ``q`` has nothing to search for."""
-    terms = query_terms(q)
-    found = None
-    if terms:
-        tsquery = Cast(Value(" & ".join(terms)), output_field=SearchQueryField())
-        found = Q(_Matches(F("search_vector"), tsquery))
+    found = vector_match(q)
     by_number = _number_match(q)
     if by_number is not None:
         found = by_number if found is None else found | by_number

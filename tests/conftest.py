@@ -54,7 +54,7 @@ def clerk(make_user):
 
 
 @pytest.fixture
-def demo_office(db, settings):
+def demo_office(db, settings, office_signing):
     settings.DEBUG = True
     call_command("load_demo", verbosity=0)
     settings.DEBUG = False
@@ -118,3 +118,23 @@ def eager_celery(settings):
         yield app
     finally:
         app.conf.task_always_eager, app.conf.task_eager_propagates = previous
+
+
+@pytest.fixture(scope="session")
+def signing_pair(tmp_path_factory):
+    """A demo signing certificate and key for the session (issued documents are signed)."""
+    from office.management.commands.make_signing_cert import make_certificate
+
+    directory = tmp_path_factory.mktemp("signing")
+    cert, key = make_certificate("某县人民政府办公室")
+    (directory / "cert.pem").write_bytes(cert)
+    (directory / "key.pem").write_bytes(key)
+    return directory / "cert.pem", directory / "key.pem"
+
+
+@pytest.fixture
+def office_signing(settings, signing_pair):
+    """Settings that sign issued PDFs with the session's demo certificate."""
+    settings.PDF_SIGNING_CERT, settings.PDF_SIGNING_KEY = map(str, signing_pair)
+    settings.PDF_SIGNING_KEY_PASSPHRASE, settings.PDF_SIGNING_CHAIN = "", ""
+    return signing_pair

@@ -30,7 +30,7 @@ def accept_confirmations(page) -> list[str]:
     return asked
 
 
-from tests.documents.conftest import dp, register_doc  # noqa: E402,F401  (document personas)
+from tests.documents.conftest import dp, draft, og, register_doc  # noqa: E402,F401  (document personas)
 from tests.supervision.conftest import make_item, people  # noqa: E402,F401  (personas)
 
 

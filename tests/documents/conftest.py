@@ -70,3 +70,6 @@ def register_doc(dp):
                 return workflow.register(acting_user=acting_user, **fields)
         return workflow.register(acting_user=acting_user, **fields)
     return make
+
+
+from tests.documents.outgoing_fixtures import draft, og  # noqa: E402,F401  (outgoing documents)

@@ -7,7 +7,8 @@ from office.roles import CLERK
 # supervision: calendar days + office settings, reminder rules (colours), my items, their count;
 # documents: classified clearance (user and group permissions), to read, to instruct, to handle,
 # document settings (intake desk?)
-DESK_PANEL_QUERIES = 5 + 6 + 4  # + meetings: mine, to approve, summaries, materials to read
+# + meetings: mine, to approve, summaries, materials to read; + outgoing: document settings, my drafts
+DESK_PANEL_QUERIES = 5 + 6 + 4 + 2
 
 
 @pytest.mark.parametrize("notifications", [1, 40])
