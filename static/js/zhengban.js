@@ -41,4 +41,32 @@
   window.addEventListener("pageshow", function (event) {
     if (event.persisted) document.querySelectorAll("form[data-once]").forEach(release);
   });
+
+  // Lists fold on a phone (zhengban.css): each cell shows its column's heading as its label.
+  function labelCells(root) {
+    (root || document).querySelectorAll("table.table-zb").forEach(function (table) {
+      if (!table.tHead || !table.tHead.rows.length) return;
+      var heads = [];
+      Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th) {
+        for (var i = 0; i < th.colSpan; i++) heads.push(th.textContent.trim());
+      });
+      var sections = Array.prototype.slice.call(table.tBodies);
+      if (table.tFoot) sections.push(table.tFoot);
+      sections.forEach(function (section) {
+        Array.prototype.forEach.call(section.rows, function (tr) {
+          var col = 0;
+          Array.prototype.forEach.call(tr.cells, function (td) {
+            if (td.colSpan === 1 && heads[col] && !td.hasAttribute("data-label")) td.setAttribute("data-label", heads[col]);
+            col += td.colSpan;
+          });
+        });
+      });
+    });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () { labelCells(document); });
+  } else {
+    labelCells(document);
+  }
+  document.addEventListener("htmx:afterSettle", function () { labelCells(document); });
 })();
