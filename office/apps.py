@@ -19,6 +19,7 @@ class OfficeConfig(AppConfig):
             signals,
         )
 
+        _empty_choice_says_choose()
         post_migrate.connect(signals.sync_roles_after_migrate, dispatch_uid="office_sync_roles")
         signals.connect()
         history.connect()
@@ -35,3 +36,16 @@ class OfficeConfig(AppConfig):
         desk.register_nav(desk.NavItem(
             "admin", _("Administration"), "admin:index", roles=frozenset(roles.ADMIN_ROLES),
             order=200))
+
+
+def _empty_choice_says_choose() -> None:
+    """Every empty choice reads 请选择 (``office.forms.EMPTY_CHOICE``), not Django's "---------":
+    the blank choice of model fields' choices (one shared list) and ModelChoiceField's default
+    empty label, the admin's included."""
+    from django import forms
+    from django.db.models import fields
+
+    from office.forms import EMPTY_CHOICE
+
+    fields.BLANK_CHOICE_DASH[:] = [("", EMPTY_CHOICE)]
+    forms.ModelChoiceField.__init__.__kwdefaults__["empty_label"] = EMPTY_CHOICE

@@ -63,10 +63,60 @@
       });
     });
   }
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", function () { labelCells(document); });
-  } else {
-    labelCells(document);
+
+  // Pickers (office.forms._Picker): Tom Select on every select[data-picker]; data-pinyin on an
+  // option is searched too (wjg finds 王建国); data-narrow-by keeps the options of one unit.
+  function escapeHtml(text) {
+    var div = document.createElement("div");
+    div.textContent = text || "";
+    return div.innerHTML;
   }
-  document.addEventListener("htmx:afterSettle", function () { labelCells(document); });
+
+  function narrow(select, picker) {
+    var other = select.form && select.form.elements[select.dataset.narrowBy];
+    if (!other) return;
+    var all = Object.keys(picker.options).map(function (k) { return Object.assign({}, picker.options[k]); });
+    function apply() {
+      var unit = other.value;
+      var current = picker.getValue();
+      var keep = all.filter(function (o) { return !unit || !o.value || String(o.unit) === unit; });
+      if (current && !keep.some(function (o) { return o.value === current; })) picker.clear(true);
+      picker.clearOptions();
+      keep.forEach(function (o) { picker.addOption(o); });
+      picker.refreshOptions(false);
+    }
+    other.addEventListener("change", apply);
+    if (other.value) apply();
+  }
+
+  function startPickers(root) {
+    if (!window.TomSelect) return;
+    (root || document).querySelectorAll("select[data-picker]").forEach(function (select) {
+      if (select.tomselect) return;
+      var multiple = select.multiple;
+      var picker = new window.TomSelect(select, {
+        plugins: multiple ? {remove_button: {title: select.dataset.remove || "×"}} : {},
+        searchField: ["text", "pinyin"],
+        maxOptions: null,
+        closeAfterSelect: !multiple,
+        allowEmptyOption: !multiple,
+        hidePlaceholder: multiple,
+        render: {
+          no_results: function () { return '<div class="no-results">' + escapeHtml(select.dataset.noMatch) + "</div>"; }
+        }
+      });
+      if (select.dataset.narrowBy) narrow(select, picker);
+    });
+  }
+
+  function start(root) {
+    labelCells(root);
+    startPickers(root);
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () { start(document); });
+  } else {
+    start(document);
+  }
+  document.addEventListener("htmx:afterSettle", function () { start(document); });
 })();
