@@ -86,7 +86,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
-    "axes",
+    "office.apps.AxesConfig",  # django-axes, its admin section named in Chinese
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",

@@ -150,7 +150,7 @@ class ProposeForm(forms.Form):
 
 
 class TextForm(forms.Form):
-    text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(label=_("Content"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class InstructForm(TextForm):

@@ -125,7 +125,12 @@ class UnitsChoiceField(forms.ModelMultipleChoiceField):
 
 
 class MultipleFileInput(forms.ClearableFileInput):
+    """The browser's file input speaks the browser's language ("Choose Files", "No file
+    chosen"); this one says 选择文件 / 未选择文件 and then the chosen files' names (zhengban.js):
+    a button (the label of the hidden input) and the names beside it."""
+
     allow_multiple_selected = True
+    template_name = "office/widgets/file_input.html"
 
 
 class MultipleFileField(forms.FileField):
@@ -155,18 +160,42 @@ class MultipleFileField(forms.FileField):
         return cleaned
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
+# Dates and times are typed (or picked) as 2026-11-30 and 14:30 whatever the browser's locale:
+# text inputs with this pattern (a browser's own date input would show 11/30/2026 in an English
+# browser). zhengban.js adds a button beside each that opens the browser's calendar and writes
+# the picked day back in this form. The server reads ISO too (2026-11-30T14:30).
+DATE_PATTERN = r"\d{4}-\d{1,2}-\d{1,2}"
+TIME_PATTERN = r"\d{1,2}:\d{2}"
 
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
+
+class DateInput(forms.DateInput):
+    input_type = "text"
+
+    def __init__(self, attrs=None, **kwargs):
+        attrs = {"data-date": "", "pattern": DATE_PATTERN, "placeholder": "yyyy-mm-dd",
+                 "maxlength": 10, "autocomplete": "off", "data-pick": _("Pick a date"),
+                 "title": _("A date like 2026-11-30"), **(attrs or {})}
+        super().__init__(attrs=attrs, format="%Y-%m-%d", **kwargs)
 
 
 class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
+    input_type = "text"
 
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+    def __init__(self, attrs=None, **kwargs):
+        attrs = {"data-datetime": "", "pattern": rf"{DATE_PATTERN}[ T]{TIME_PATTERN}",
+                 "placeholder": "yyyy-mm-dd hh:mm", "maxlength": 16, "autocomplete": "off",
+                 "data-pick": _("Pick a date and time"),
+                 "title": _("A date and time like 2026-11-30 14:30"), **(attrs or {})}
+        super().__init__(attrs=attrs, format="%Y-%m-%d %H:%M", **kwargs)
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "text"
+
+    def __init__(self, attrs=None, **kwargs):
+        attrs = {"pattern": TIME_PATTERN, "placeholder": "hh:mm", "maxlength": 5,
+                 "autocomplete": "off", "title": _("A time like 14:30"), **(attrs or {})}
+        super().__init__(attrs=attrs, format="%H:%M", **kwargs)
 
 
 class DeadlineInput(DateInput):

@@ -98,7 +98,7 @@ class ItemForm(forms.Form):
 
 
 class TextForm(forms.Form):
-    text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(label=_("Content"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class DisputeForm(forms.Form):
