@@ -50,6 +50,11 @@ class KeepHistoryAdmin(admin.ModelAdmin):
         return obj is None or not history.has_history(obj)
 
 
+class ImportForm(forms.Form):
+    workbook = forms.FileField(label=_("Workbook (.xlsx)"))
+    dry_run = forms.BooleanField(label=_("Check only, save nothing"), required=False, initial=True)
+
+
 @admin.register(Unit)
 class UnitAdmin(KeepHistoryAdmin):
     list_display = ("name", "short_name", "code", "kind", "head", "is_active")
@@ -57,6 +62,55 @@ class UnitAdmin(KeepHistoryAdmin):
     search_fields = ("name", "short_name", "code")
     autocomplete_fields = ("head",)
     ordering = ("kind", "order", "code")
+
+    def get_urls(self):
+        from django.urls import path
+
+        return [
+            path("import/", self.admin_site.admin_view(self.import_view), name="office_unit_import"),
+            path("import/template.xlsx", self.admin_site.admin_view(self.import_template),
+                 name="office_unit_import_template"),
+            *super().get_urls(),
+        ]
+
+    def may_import(self, request) -> bool:
+        """Units and staff accounts are the system administrator's (三员分立)."""
+        return request.user.is_superuser or roles.has_role(request.user, roles.SYSTEM_ADMIN)
+
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(request, {**(extra_context or {}),
+                                                 "may_import": self.may_import(request)})
+
+    def import_template(self, request):
+        from office import staff_import
+        from office.http import download
+
+        if not self.may_import(request):
+            raise PermissionDenied
+        return download(staff_import.template_workbook(), "staff-import-template.xlsx",
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+    def import_view(self, request):
+        """Upload → a check that lists every wrong row (sheet, row, reason) → all saved or none."""
+        from django.template.response import TemplateResponse
+
+        from office import staff_import
+
+        if not self.may_import(request):
+            raise PermissionDenied
+        result = refused = None
+        form = ImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                result = staff_import.import_workbook(
+                    form.cleaned_data["workbook"].read(), acting_user=request.user,
+                    dry_run=form.cleaned_data["dry_run"])
+            except staff_import.ImportRefused as exc:
+                refused = str(exc)
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "form": form,
+                   "result": result, "refused": refused, "title": _("Import units and staff from Excel")}
+        return TemplateResponse(request, "admin/office/unit/import.html", context,
+                                status=400 if (refused or (result and result.errors)) else 200)
 
 
 @admin.register(Post)
