@@ -125,3 +125,45 @@ def test_no_list_page_scrolls_sideways_and_titles_stay_readable(width, live_serv
 
     assert [url for url in MUST_SEE if url not in seen] == []
     assert failures == []
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.parametrize("width", [390, 1366])
+def test_the_director_picks_units_and_people_by_pinyin_without_ctrl_click(width, live_server, browser, people):
+    from office.models import Unit
+    from supervision.models import Item
+    from tests.factories import UnitFactory
+
+    towns = [UnitFactory(code=f"T{k:02d}", name=f"第{k}乡", kind=Unit.Kind.TOWNSHIP) for k in range(1, 8)]
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    login(page, live_server.url, "director")
+    page.goto(f"{live_server.url}/supervision/new/")
+    page.get_by_label("标题").fill("落实校舍安全排查")
+    page.get_by_label("督办要求").fill("全面排查，按期报送。")
+
+    page.locator("#id_lead_unit-ts-control").click()
+    page.locator("#id_lead_unit-ts-control").press_sequentially("xjyj")  # 县教育局 by its initials
+    page.locator("#id_lead_unit-ts-dropdown .option", has_text="县教育局").click()
+    page.locator("#id_responsible-ts-control").click()
+    page.locator("#id_responsible-ts-dropdown").wait_for()
+    offered = page.locator("#id_responsible-ts-dropdown .option").all_inner_texts()
+    assert sorted(o for o in offered if o != "请选择") == ["县教育局 · 张承办", "县教育局 · 教育局长"]
+    page.locator("#id_responsible-ts-control").press_sequentially("zcb")
+    page.locator("#id_responsible-ts-dropdown .option", has_text="张承办").click()
+
+    page.locator("#id_co_units-ts-control").click()
+    for town in towns:                                          # one click each, no Ctrl
+        page.locator("#id_co_units-ts-dropdown .option", has_text=town.name).first.click()
+    page.keyboard.press("Escape")
+    page.locator("input[name=deadline]").fill("2026-12-18")
+    assert page.evaluate("document.scrollingElement.scrollWidth <= document.scrollingElement.clientWidth")
+    page.screenshot(path=f"{os.environ.get('PHONE_SHOTS', '/tmp/phone_shots')}/{width}-pickers.png", full_page=True)
+    page.get_by_role("button", name="立项").click()
+    page.wait_for_load_state()
+
+    item = Item.objects.get(title="落实校舍安全排查")
+    assert (item.lead_unit, item.responsible) == (people.lead, people.responsible)
+    assert set(item.co_units.all()) == set(towns)
+    context.close()
