@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from office import audit, calendar_years, history, mfa, roles, selectors, services
 from office.exports import safe_row
+from office.forms import FileInput
 from office.models import (
     AuditEvent,
     CalendarDay,
@@ -51,7 +52,7 @@ class KeepHistoryAdmin(admin.ModelAdmin):
 
 
 class ImportForm(forms.Form):
-    workbook = forms.FileField(label=_("Workbook (.xlsx)"))
+    workbook = forms.FileField(label=_("Workbook (.xlsx)"), widget=FileInput(attrs={"accept": ".xlsx"}))
     dry_run = forms.BooleanField(label=_("Check only, save nothing"), required=False, initial=True)
 
 
