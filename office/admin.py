@@ -651,9 +651,9 @@ admin.site.unregister(Group)
 @admin.register(Group)
 class RoleAdmin(GroupAdmin):
     """Roles come from the table in ``office.roles``: never deleted (``office.history``). A
-    role shows by its Chinese name (``Group.__str__``, office.apps), its code beside it."""
+    role shows by its name in the reader's language (``Group.__str__``, office.apps)."""
 
-    list_display = ("__str__", "name")
+    list_display = ("__str__",)
 
     def get_actions(self, request):
         actions = super().get_actions(request)

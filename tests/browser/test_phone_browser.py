@@ -167,3 +167,37 @@ def test_the_director_picks_units_and_people_by_pinyin_without_ctrl_click(width,
     assert (item.lead_unit, item.responsible) == (people.lead, people.responsible)
     assert set(item.co_units.all()) == set(towns)
     context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.parametrize("width", [390, 1366])
+def test_the_admin_reads_chinese_and_does_not_scroll_sideways(width, live_server, browser, demo_office):
+    """Each administrator opens the admin and every list of it they may see."""
+    from django.contrib import admin
+
+    shots = Path(os.environ.get("PHONE_SHOTS", "/tmp/phone_shots"))
+    shots.mkdir(parents=True, exist_ok=True)
+    lists = ["/admin/"] + [f"/admin/{m._meta.app_label}/{m._meta.model_name}/" for m in admin.site._registry]
+    failures, seen = [], 0
+    for username in ("sysadmin", "secadmin", "auditadmin"):
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        page = context.new_page()
+        login(page, live_server.url, username, DEMO_PASSWORD)
+        for url in lists:
+            if page.request.get(live_server.url + url).status != 200:
+                continue
+            page.goto(live_server.url + url)
+            seen += 1
+            page.screenshot(path=str(shots / f"{width}-{username}-admin-{url.strip('/').replace('/', '_')}.png"))
+            m = page.evaluate("[document.scrollingElement.scrollWidth, document.scrollingElement.clientWidth]")
+            if m[0] > m[1]:
+                failures.append(f"{width}px {username} {url}: scrolls sideways {m}")
+            text = page.locator("#content").inner_text()
+            for english in ("Access attempts", "audit_admin", "clerk", "Choose all"):
+                if english in text:
+                    failures.append(f"{width}px {username} {url}: shows “{english}”")
+        context.close()
+
+    assert seen >= 10
+    assert failures == []
