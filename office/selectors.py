@@ -12,18 +12,24 @@ from office.models import Notification, Rule, RuleAcknowledgement, RuleVersion, 
 
 
 def unread_count(user) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    """Notifications still open: unread and not resolved by the action they asked for."""
+    from office.notify import open_q
+
+    return Notification.objects.filter(open_q(), recipient=user).count()
 
 
 def recent_notifications(user, *, limit: int = 10, unread_only: bool = False) -> list[Notification]:
     qs = Notification.objects.filter(recipient=user)
     if unread_only:
-        qs = qs.filter(read_at__isnull=True)
+        from office.notify import open_q
+
+        qs = qs.filter(open_q())
     return list(qs.order_by("-created_at", "-pk")[:limit])
 
 
 def notifications_page(user) -> QuerySet[Notification]:
-    return Notification.objects.filter(recipient=user).order_by("-created_at", "-pk")
+    return (Notification.objects.filter(recipient=user).select_related("resolved_by")
+            .order_by("-created_at", "-pk"))
 
 
 def _versions_in_force(on: dt.date) -> Q:
