@@ -14,10 +14,17 @@ from office.models import Rule, RuleArea, RuleVersion
 
 
 def desk_view(request):
+    """The day's work: the queues of what waits for this person or their office (counts on top,
+    each count the length of its list), the apps' panels, then the open notifications."""
     user = request.user
+    panels = desk.panels_for(user)
+    queues = desk.queues_for(desk.DeskContext(user))
     return render(request, "office/desk.html", {
         "notifications": selectors.recent_notifications(user, limit=8, unread_only=True),
-        "panels": desk.panels_for(user),
+        "queues": queues,
+        "waiting": sum(q.count for q in queues),
+        "top_panels": [p for p in panels if p[0].order < 10],
+        "panels": [p for p in panels if p[0].order >= 10],
         "today": timezone.localdate(),
     })
 
