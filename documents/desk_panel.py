@@ -89,7 +89,7 @@ def queues(ctx) -> list[DeskQueue]:
                                    circulations__lapsed_at__isnull=True)
                        .exclude(status=S.ARCHIVED).order_by("due_at", "pk"), limit)
     found.append(DeskQueue(
-        "read", _("To read (传阅)"), [_row(d, _("Read")) for d in rows], count,
+        "read", _("To read (传阅)"), [_row(d, _("Read it")) for d in rows], count,
         _("Copies sent to you to read appear here; they leave when you mark them read."), order=40))
     if ctx.liaison_unit_ids:
         units = ctx.liaison_unit_ids

@@ -794,3 +794,24 @@ def recalculate_for_year(*, year: int, loaded: bool, cal: WorkCalendar, acting_u
         changed += 1
     DocumentEvent.objects.bulk_create(events)
     return changed
+
+
+@transaction.atomic
+def set_instruction_phrases(*, acting_user, lines: Sequence[str]) -> list[str]:
+    """Replace the person's 常用批示语 with ``lines`` (blank lines dropped, each at most 200
+    characters, duplicates kept once). Atomic; audited. Anyone may edit only their own."""
+    from documents.models import InstructionPhrase
+
+    phrases = []
+    for line in lines:
+        text = " ".join(str(line).split())
+        if not text or text in phrases:
+            continue
+        if len(text) > 200:
+            raise WorkflowError(_("A phrase may not be longer than 200 characters."), code="invalid")
+        phrases.append(text)
+    InstructionPhrase.objects.filter(owner=acting_user).delete()
+    InstructionPhrase.objects.bulk_create(
+        [InstructionPhrase(owner=acting_user, text=t, order=i) for i, t in enumerate(phrases)])
+    audit.record("documents.set_instruction_phrases", actor=acting_user, detail={"count": len(phrases)})
+    return phrases

@@ -58,7 +58,7 @@ def queues(ctx) -> list[DeskQueue]:
             _("Requests for more time waiting for a decision appear here."), order=26))
         rows, count = take(items.filter(overdue).order_by("deliver_by", "pk"), limit)
         found.append(DeskQueue(
-            "office_overdue", _("Overdue items of the office"), _rows(rows, _("Chase")), count,
+            "office_overdue", _("Overdue items of the office"), _rows(rows, _("Send a chase")), count,
             _("Items past the date their unit must deliver by appear here."),
             more_url=f"{listing}?scope=all&level=overdue", order=28))
     if ctx.has(roles.COUNTY_LEADER):
