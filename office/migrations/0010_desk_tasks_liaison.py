@@ -5,6 +5,31 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def rule_notifications(apps, schema_editor):
+    """Old "new version of a rule" notifications get their meaning and the task they asked for
+    (acknowledge that version), resolved when the person has acknowledged it already."""
+    from django.utils import timezone
+
+    from office.notify import parse_title
+
+    Notification = apps.get_model("office", "Notification")
+    Acknowledgement = apps.get_model("office", "RuleAcknowledgement")
+    msgids = ["New version of a rule to acknowledge: %(title)s"]
+    now = timezone.now()
+    for n in Notification.objects.filter(dedup_key__startswith="rule:", message={}).iterator():
+        parts = n.dedup_key.split(":")
+        if len(parts) != 3 or not parts[1].isdigit():
+            continue
+        msg = parse_title(n.title, msgids)
+        version_id = int(parts[1])
+        n.task = f"rule:{version_id}:ack:{n.recipient_id}"
+        if msg is not None:
+            n.message = msg.as_json()
+        if Acknowledgement.objects.filter(version_id=version_id, user_id=n.recipient_id).exists():
+            n.resolved_at = now
+        n.save(update_fields=["task", "message", "resolved_at"])
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -46,4 +71,5 @@ class Migration(migrations.Migration):
             model_name='notification',
             index=models.Index(condition=models.Q(('resolved_at__isnull', True), models.Q(('task', ''), _negated=True)), fields=['task'], name='notif_open_task'),
         ),
+        migrations.RunPython(rule_notifications, migrations.RunPython.noop),
     ]
