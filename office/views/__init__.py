@@ -125,3 +125,14 @@ def acknowledgements_view(request):
     unit = request.user.unit
     rows = selectors.unacknowledged_in_unit(unit) if unit else []
     return render(request, "office/acknowledgements.html", {"unit": unit, "rows": rows})
+
+
+def unit_detail(request, pk: int):
+    """A unit's page: what it is, its head, and whom it answers to in the office (归口秘书,
+    分管主任). For the people doing the office's business; an administrator gets a 403."""
+    from office.models import Unit
+
+    if not roles.is_business_user(request.user):
+        raise PermissionDenied
+    unit = get_object_or_404(Unit.objects.select_related("head", "liaison_secretary", "liaison_director"), pk=pk)
+    return render(request, "office/unit_detail.html", {"unit": unit})

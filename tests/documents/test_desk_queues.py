@@ -135,3 +135,43 @@ def test_each_desk_runs_the_same_number_of_queries_at_two_data_sizes(client, dp,
 # rules, 归口 units, one per queue), rules (in force x3, acknowledgements, section), meetings and
 # outgoing panels
 DESK_QUERIES = {"clerk": 29, "director": 37, "leader": 30, "reader": 28}
+
+
+def test_in_english_the_desk_shows_english_titles_and_urgency_badges(client, dp, register_doc):
+    doc = _now_doc(register_doc, handling="read", urgency="teji", title="关于森林防火的紧急通知")
+    workflow.circulate(document=doc, acting_user=dp.clerk, readers=[dp.reader])
+    client.force_login(dp.reader)
+    client.post("/language/", {"language": "en", "next": "/"})
+    page = client.get("/").content.decode()
+    assert "To read (传阅)" in page and "Very urgent" in _queue(page, "read")
+    assert f"To read: {doc.title}" in page  # the notification, rendered in English
+    assert "待阅：" not in page and "特急" not in page
+
+
+def test_a_leader_edits_the_phrases_offered_on_the_instruction_box(client, dp, register_doc):
+    from tests.helpers import with_token
+
+    doc = _now_doc(register_doc)
+    workflow.submit_for_proposal(document=doc, acting_user=dp.clerk)
+    workflow.propose(document=doc, acting_user=dp.director, proposal="请王县长阅示。", leaders=[dp.leader])
+    client.force_login(dp.leader)
+    page = client.get(doc.get_absolute_url()).content.decode()
+    brief = page.split('data-testid="instruct-brief"')[1].split("</section>")[0]
+    assert "请王县长阅示。" in brief and "附件：无" in brief and 'data-insert="同意。"' in brief
+    response = client.post(reverse("documents:phrases"),
+                           with_token({"phrases": "同意，请财政局牵头办理。\n\n已阅。\n已阅。"}, dp.leader))
+    assert response.status_code == 302
+    assert list(dp.leader.instruction_phrases.values_list("text", flat=True)) == ["同意，请财政局牵头办理。", "已阅。"]
+    brief = client.get(doc.get_absolute_url()).content.decode().split('data-testid="instruct-brief"')[1]
+    assert 'data-insert="同意，请财政局牵头办理。"' in brief and 'data-insert="同意。"' not in brief
+    client.force_login(dp.reader)
+    assert client.get(reverse("documents:phrases")).status_code == 403
+
+
+def test_the_units_page_shows_whom_it_answers_to(client, dp):
+    Unit.objects.filter(pk=dp.czj.pk).update(liaison_secretary=dp.reader, liaison_director=dp.director)
+    client.force_login(dp.clerk)
+    page = client.get(reverse("office:unit", args=[dp.czj.pk])).content.decode()
+    assert "某县财政局" in page
+    assert "何秘书" in page.split('data-testid="unit-liaison-secretary"')[1].split("</dd>")[0]
+    assert "陈主任" in page.split('data-testid="unit-liaison-director"')[1].split("</dd>")[0]
