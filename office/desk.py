@@ -159,7 +159,7 @@ def queues_for(ctx: DeskContext) -> list[DeskQueue]:
     found = []
     for source in sorted(_queues.values(), key=lambda s: (s.order, s.key)):
         found.extend(source.load(ctx))
-    return sorted(found, key=lambda q: q.order)
+    return sorted(found, key=lambda q: (q.count == 0, q.order))  # work first, then the empty queues
 
 
 def rule_queues(ctx) -> list[DeskQueue]:

@@ -85,3 +85,27 @@ def test_each_role_sees_its_queue_and_a_notification_resolves_itself(live_server
             assert "已完成" in page.content()  # the notification is resolved (she did it herself)
         context.close()
     assert to_read.circulations.get().read_at is not None
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_desk_in_english_on_a_phone(live_server, browser, dp, register_doc, settings):
+    settings.MFA_REQUIRED_ROLES = []
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    now = timezone.now() - dt.timedelta(minutes=5)
+    doc = register_doc(title="关于立即开展森林防火隐患排查的紧急通知", received_at=now, urgency="teji",
+                       handling="read", sender_number="某政办发〔2026〕75号")
+    workflow.circulate(document=doc, acting_user=dp.clerk, readers=[dp.reader])
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    login(page, live_server.url, "reader")
+    page.goto(f"{live_server.url}/")
+    page.locator(".navbar-toggler").click()  # the language switch sits in the folded menu
+    page.get_by_role("button", name="English").click()
+    page.wait_for_function("document.documentElement.lang === 'en'")
+    row = page.get_by_test_id("desk-queue-read").get_by_test_id("desk-row")
+    assert "Very urgent" in row.inner_text()
+    assert page.get_by_test_id("desk-notification").first.inner_text().startswith("To read: ")
+    assert _no_sideways_scroll(page)
+    page.screenshot(path=str(SHOTS / "desk-reader-english-390.png"), full_page=True)
+    context.close()
