@@ -220,3 +220,11 @@ def unit_names() -> list[tuple[str, str]]:
 
     return list(Unit.objects.filter(is_active=True).order_by("kind", "order").values_list(
         "name", "short_name"))
+
+
+def instruction_phrases(user) -> list[str]:
+    """The person's 常用批示语, or the office's defaults until they edit their own. One query."""
+    from documents.models import DEFAULT_INSTRUCTION_PHRASES, InstructionPhrase
+
+    own = list(InstructionPhrase.objects.filter(owner=user).order_by("order", "pk").values_list("text", flat=True))
+    return own or list(DEFAULT_INSTRUCTION_PHRASES)

@@ -52,10 +52,11 @@ class KeepHistoryAdmin(admin.ModelAdmin):
 
 @admin.register(Unit)
 class UnitAdmin(KeepHistoryAdmin):
-    list_display = ("name", "short_name", "code", "kind", "head", "is_active")
+    list_display = ("name", "short_name", "code", "kind", "head", "liaison_secretary",
+                    "liaison_director", "is_active")
     list_filter = ("kind", "is_active")
     search_fields = ("name", "short_name", "code")
-    autocomplete_fields = ("head",)
+    autocomplete_fields = ("head", "liaison_secretary", "liaison_director")
     ordering = ("kind", "order", "code")
 
 

@@ -115,6 +115,8 @@ def app_cells(w):
         ("/", "get", None, page(), None), ("/notifications/", "get", None, page(), None),
         ("/rules/", "get", None, page(), None), (f"/rules/{w.rule.pk}/", "get", None, page(), None),
         ("/rules/acknowledgements/", "get", None, page({"section_chief", "office_director"}), None),
+        (f"/units/{w.item.lead_unit_id}/", "get", None, page(BUSINESS), None),
+        ("/documents/phrases/", "get", None, page({"office_director", "county_leader"}), None),
         ("/accounts/password/", "get", None, page(), None),
         ("/accounts/security/", "get", None, page(), None),
         ("/documents/", "get", None, page(BUSINESS), DOC_TITLE),
