@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('documents', '0008_outgoing'),
+        ('documents', '0010_desk_phrases_urgency'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
