@@ -86,7 +86,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
-    "axes",
+    "office.apps.AxesConfig",  # django-axes, its admin section named in Chinese
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -373,6 +373,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
+        # Django's own "django" logger has a console handler of its own while DEBUG is on and
+        # also propagates to the root's: every 403/404 line and traceback came out twice. One
+        # handler, the root's.
+        "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
