@@ -24,6 +24,7 @@ urlpatterns = [
     path("supervision/", include("supervision.urls")),
     path("documents/", include("documents.urls")),
     path("meetings/", include("meetings.urls")),
+    path("information/", include("office.information.urls")),
     path("", include("office.urls")),
 ]
 
