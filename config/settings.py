@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "documents",
     "meetings",
     "office.information",
+    "office.study",
 ]
 
 MIDDLEWARE = [

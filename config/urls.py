@@ -25,6 +25,7 @@ urlpatterns = [
     path("documents/", include("documents.urls")),
     path("meetings/", include("meetings.urls")),
     path("information/", include("office.information.urls")),
+    path("study/", include("office.study.urls")),
     path("", include("office.urls")),
 ]
 

@@ -28,6 +28,9 @@ from office.information import workflow as info_workflow
 from office.information.models import Category, InformationSettings
 from office.information.models import Item as InfoItem
 from office.models import AuditEvent, Rule, Unit, User
+from office.study.models import Attendance as StudyAttendance
+from office.study.models import Note as StudyNote
+from office.study.models import Session as StudySession
 from supervision import workflow as sup_workflow
 from supervision.models import Chase, Item, SupervisionSettings
 from tests.factories import UnitFactory, UserFactory
@@ -35,6 +38,8 @@ from tests.factories import UnitFactory, UserFactory
 DOC_TITLE = "矩阵测试收文标题甲"
 ITEM_TITLE = "矩阵测试督办事项乙"
 INFO_TITLE = "矩阵测试政务信息丙"
+STUDY_TOPIC = "矩阵测试学习专题丁"
+NOTE_TITLE = "矩阵测试学习笔记戊"
 BUSINESS = ["clerk", "secretary", "section_chief", "office_director", "county_leader", "unit_contact"]
 ADMINS = ["system_admin", "security_admin", "audit_admin"]
 PERSONAS = ["anonymous", *BUSINESS, *ADMINS]
@@ -77,6 +82,10 @@ def world(db, settings, tmp_path):
     conf = InformationSettings.load()
     conf.section = xxk  # only the administrators' unit: no persona reviews, the director sees all
     conf.save()
+    w.session = StudySession.objects.create(date=timezone.localdate() + dt.timedelta(days=7), topic=STUDY_TOPIC,
+                                            section=dcs, organiser=officer)
+    StudyAttendance.objects.create(session=w.session, user=officer)
+    w.note = StudyNote.objects.create(author=owner_clerk, title=NOTE_TITLE, body="……")  # private
     w.info = info_workflow.create_item(acting_user=officer, title=INFO_TITLE, body="正文", source="某局报送",
                                        category=Category.objects.create(name="经济运行"), submit=True)
     w.users = {
@@ -103,6 +112,7 @@ OFFICE = {"clerk", "office_director"}
 MANAGER = {"office_director"}
 LEADERS_REPORT = {"office_director", "county_leader"}
 INFO = {"secretary", "section_chief", "office_director", "county_leader"}  # office.information
+STAFF = {"clerk", "secretary", "section_chief", "office_director"}  # office.study
 SEES_INFO = {"office_director"}  # another secretary's item under review: the director (and 信息科)
 
 
@@ -162,6 +172,20 @@ def app_cells(w):
         ("/information/quarter/close/", "post", {}, lambda p: {302} if p in INFO else {403}, None),
         (f"/information/{f}/", "get", None, info_obj(SEES_INFO), INFO_TITLE),
     ]
+    def study_obj(sees, ok=frozenset({200})):
+        return lambda p: set(ok) if p in sees else ({404} if p in STAFF else {403})
+
+    cells += [
+        ("/study/", "get", None, page(STAFF), None),
+        ("/study/sessions/new/", "get", None, page({"section_chief", "office_director"}), None),
+        ("/study/notes/new/", "get", None, page(STAFF), None),
+        ("/study/month/", "get", None, page({"section_chief", "office_director"}), None),
+        (f"/study/sessions/{w.session.pk}/", "get", None, study_obj({"office_director"}), None),
+        (f"/study/sessions/{w.session.pk}/sign_in/", "post", {}, study_obj({"office_director"}, {409}), None),
+        (f"/study/sessions/{w.session.pk}/record_attendance/", "post", {},
+         study_obj({"office_director"}, {409}), None),
+        (f"/study/notes/{w.note.pk}/", "get", None, study_obj(set()), NOTE_TITLE),
+    ]
     for step in info_workflow.TRANSITIONS:  # approve needs no field: the director's first POST succeeds
         ok = {302, 409} if step == "approve" else {400, 409}
         cells.append((f"/information/{f}/{step}/", "post", {}, info_obj(SEES_INFO, frozenset(ok)), INFO_TITLE))
@@ -182,7 +206,7 @@ def app_cells(w):
 def expected_app(persona, url, rule):
     if persona == "anonymous":
         return {302}
-    if persona in ADMINS and url.startswith(("/documents/", "/supervision/", "/information/")):
+    if persona in ADMINS and url.startswith(("/documents/", "/supervision/", "/information/", "/study/")):
         return {403}
     return rule(persona)
 
@@ -257,6 +281,7 @@ def snapshot():
     return (list(IncomingDocument.objects.values_list("pk", "status", "handler_id", "title")),
             list(Item.objects.values_list("pk", "status", "responsible_id", "deadline")),
             Chase.objects.count(), list(InfoItem.objects.values_list("pk", "status", "title")),
+            list(StudyAttendance.objects.values_list("pk", "signed_in_at", "leave_reason")),
             AuditEvent.objects.filter(action__startswith="admin.").exclude(
                 action__in=["admin.denied", "admin.grant_refused"]).count(),
             list(User.objects.order_by("pk").values_list("pk", "is_active", "password")))
@@ -266,7 +291,7 @@ def test_the_permission_matrix(client, world, capsys):
     tried, failures = 0, []
     cells = [("app", *c) for c in app_cells(world)] + [("admin", url, m, data, None)
                                                        for url, m, data in admin_cells(world)]
-    markers = (DOC_TITLE, ITEM_TITLE, INFO_TITLE)
+    markers = (DOC_TITLE, ITEM_TITLE, INFO_TITLE, NOTE_TITLE)
     for persona in PERSONAS:
         client.logout()
         if persona != "anonymous":
