@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "meetings",
     "office.information",
     "office.study",
+    "office.research",
 ]
 
 MIDDLEWARE = [

@@ -26,6 +26,7 @@ urlpatterns = [
     path("meetings/", include("meetings.urls")),
     path("information/", include("office.information.urls")),
     path("study/", include("office.study.urls")),
+    path("research/", include("office.research.urls")),
     path("", include("office.urls")),
 ]
 
