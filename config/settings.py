@@ -94,6 +94,9 @@ INSTALLED_APPS = [
     "supervision",
     "documents",
     "meetings",
+    "office.information",
+    "office.study",
+    "office.research",
 ]
 
 MIDDLEWARE = [

@@ -29,6 +29,12 @@ from supervision.models import (
 )
 from supervision.workflow import is_manager
 
+# The rule of overdue on dates (``supervision.timeliness``), for the office's other work that is
+# due by a date: read through here, never written a second time.
+past_due = timeliness.past_due
+past_due_q = timeliness.past_due_q
+working_days_late = timeliness.working_days_late
+
 
 def _co_unit_of(user) -> Exists:
     return Exists(Item.co_units.through.objects.filter(item_id=OuterRef("pk"), unit_id=user.unit_id))
