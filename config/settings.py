@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "supervision",
     "documents",
     "meetings",
+    "office.dashboard",
 ]
 
 MIDDLEWARE = [

@@ -24,6 +24,7 @@ urlpatterns = [
     path("supervision/", include("supervision.urls")),
     path("documents/", include("documents.urls")),
     path("meetings/", include("meetings.urls")),
+    path("dashboard/", include("office.dashboard.urls")),
     path("", include("office.urls")),
 ]
 
