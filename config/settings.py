@@ -225,6 +225,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(minute=17, hour=3),
         "options": {"expires": 60 * 60},
     },
+    # daily, but each leader's summary is sent once per ISO week (office.dashboard.weekly)
+    "dashboard-weekly-summaries": {
+        "task": "office.dashboard.tasks.weekly_summaries",
+        "schedule": crontab(minute=0, hour=8),
+        "options": {"expires": 60 * 60},
+    },
 }
 
 # --- Auth, sessions, lockout -----------------------------------------------------------------
