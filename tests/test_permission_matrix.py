@@ -93,6 +93,7 @@ SEES_ITEM = {"office_director"}  # the supervision office (none of the personas)
 OFFICE = {"clerk", "office_director"}
 MANAGER = {"office_director"}
 LEADERS_REPORT = {"office_director", "county_leader"}
+DASHBOARD = {"section_chief", "office_director", "county_leader"}  # office.dashboard
 
 
 def app_cells(w):
@@ -131,6 +132,8 @@ def app_cells(w):
         ("/supervision/?scope=all#htmx", "get", None, page(BUSINESS), ITEM_TITLE),  # the partial
         ("/documents/?q=矩阵#htmx", "get", None, page(BUSINESS), DOC_TITLE),
         ("/documents/board/#htmx", "get", None, page(OFFICE), DOC_TITLE),
+        ("/dashboard/", "get", None, page(DASHBOARD), ITEM_TITLE),
+        ("/dashboard/#htmx", "get", None, page(DASHBOARD), ITEM_TITLE),
         ("/supervision/new/", "get", None, page(MANAGER), None),
         ("/supervision/ledger.xlsx?scope=all", "get", None, page(BUSINESS), None),
         ("/supervision/report/", "get", None, page(LEADERS_REPORT), None),
