@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-WIDTH, HEIGHT = 320, 120
-LEFT, RIGHT, TOP, BOTTOM = 26, 4, 14, 18  # room for the axis labels
+WIDTH, HEIGHT = 300, 120
+LEFT, RIGHT, TOP, BOTTOM = 32, 6, 16, 18  # room for the axis labels
 
 
 @dataclass
@@ -40,7 +40,8 @@ def trend_chart(trend) -> dict:
         bars.append(Bar(
             x=round(x, 1), y=round(TOP + plot_h - h, 1), w=round(w, 1), h=round(h, 1),
             url=day.on_time.url, title=title, empty=empty,
-            label=f"{day.day:%m-%d}" if (i % 7 == 0 or last) else "",
+            # every 7th day and the last, never two labels on top of each other
+            label=f"{day.day:%m-%d}" if (last or (i % 7 == 0 and len(trend) - 1 - i >= 4)) else "",
             value_text=("—" if empty else f"{rate:.0f}%") if last else ""))
     grid = [{"y": round(TOP + plot_h * (1 - p / 100), 1), "label": f"{p}%"} for p in (0, 50, 100)]
     return {"width": WIDTH, "height": HEIGHT, "bars": bars, "grid": grid, "left": LEFT,

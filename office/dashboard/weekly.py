@@ -37,7 +37,7 @@ def recipients():
 
 def summary_pdf(user, data: selectors.Dashboard, *, office_name: str) -> bytes:
     year, week, _weekday = timezone.localdate(data.now).isocalendar()
-    return pdf.render("dashboard/weekly_pdf.html", {
+    return pdf.render("dashboard/pdf/weekly.html", {
         "d": data, "leader": user, "office_name": office_name, "year": year, "week": week,
         "site": settings.SITE_URL.rstrip("/"),
     })
