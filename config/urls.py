@@ -32,6 +32,7 @@ urlpatterns = [
     path("information/", include("office.information.urls")),
     path("study/", include("office.study.urls")),
     path("research/", include("office.research.urls")),
+    path("dashboard/", include("office.dashboard.urls")),
     path("", include("office.urls")),
 ]
 

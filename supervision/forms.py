@@ -176,6 +176,7 @@ class FilterForm(forms.Form):
     deadline_from = BoundedDateField(label=_("Deadline from"), required=False, bound=Bound.SUPPORTED)
     deadline_to = BoundedDateField(label=_("to"), required=False, bound=Bound.SUPPORTED)
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    state = forms.ChoiceField(required=False, choices=[("", _("Any")), ("open", _("Open"))])
     # the items behind one figure of the 督查通报 (links from the report)
     figure = forms.ChoiceField(required=False, choices=[("", "—")] + [(f, f) for f in FIGURES])
     period = forms.ChoiceField(required=False, choices=[("week", _("Week")), ("month", _("Month"))])
