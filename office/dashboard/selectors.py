@@ -24,7 +24,7 @@ from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from documents import selectors as incoming
 from documents.outgoing import selectors as outgoing
@@ -308,7 +308,7 @@ def supervision_panel(user, scope: Scope, *, now: dt.datetime) -> SupervisionPan
         "closed": {"figure": "closed", "period": "month", "anchor": today.isoformat()},
         "on_time": {"figure": "closed_on_time", "period": "month", "anchor": today.isoformat()},
     }
-    labels = {"open": _("Open"), "overdue": _("Overdue"), "closed": _("Closed this month"),
+    labels = {"open": pgettext_lazy("status", "Open"), "overdue": _("Overdue"), "closed": _("Closed this month"),
               "on_time": _("Closed on time this month")}
     counted = (items.order_by().values("lead_unit_id", "lead_unit__name", "lead_unit__kind", "lead_unit__order")
                .annotate(**{name: Count("pk", filter=q) for name, q in predicates.items()}))
