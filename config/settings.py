@@ -94,6 +94,10 @@ INSTALLED_APPS = [
     "supervision",
     "documents",
     "meetings",
+    "office.information",
+    "office.study",
+    "office.research",
+    "office.dashboard",
 ]
 
 MIDDLEWARE = [
@@ -222,6 +226,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     "office-purge-form-tokens": {
         "task": "office.tasks.purge_form_tokens",
         "schedule": crontab(minute=17, hour=3),
+        "options": {"expires": 60 * 60},
+    },
+    # daily, but each leader's summary is sent once per ISO week (office.dashboard.weekly)
+    "dashboard-weekly-summaries": {
+        "task": "office.dashboard.tasks.weekly_summaries",
+        "schedule": crontab(minute=0, hour=8),
         "options": {"expires": 60 * 60},
     },
 }

@@ -29,6 +29,10 @@ urlpatterns = [
     path("supervision/", include("supervision.urls")),
     path("documents/", include("documents.urls")),
     path("meetings/", include("meetings.urls")),
+    path("information/", include("office.information.urls")),
+    path("study/", include("office.study.urls")),
+    path("research/", include("office.research.urls")),
+    path("dashboard/", include("office.dashboard.urls")),
     path("", include("office.urls")),
 ]
 

@@ -16,8 +16,7 @@ class DocumentsConfig(AppConfig):
         roles.register_business_namespace("documents")
         desk.register_nav(desk.NavItem("documents", _("Incoming documents"), "documents:register",
                                        roles=frozenset(roles.BUSINESS_ROLES), order=20))
-        desk.register_panel(desk.DeskPanel("documents", _("My documents"),
-                                           "documents/_desk_panel.html", desk_panel.load, order=20))
+        desk.register_queues(desk.QueueSource("documents", desk_panel.queues, order=20))
         desk.register_nav(desk.NavItem("outgoing", _("Outgoing documents"), "documents:outgoing",
                                        roles=frozenset(roles.BUSINESS_ROLES), order=25))
         desk.register_panel(desk.DeskPanel("outgoing", _("Outgoing documents"),

@@ -217,3 +217,6 @@ class RegisterFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False,
                                choices=[("", _("All statuses")), *Status.choices])
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    clock = forms.ChoiceField(label=_("Same-day clock"), required=False, choices=[
+        ("", _("Any")), ("cleared", _("Cleared")), ("on_time", _("Cleared on time")),
+        ("pending", _("Still at the intake desk")), ("overdue", _("Overdue at the intake desk"))])

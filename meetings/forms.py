@@ -348,3 +348,7 @@ class ListFilterForm(forms.Form):
                               required=False)
     type = forms.ModelChoiceField(label=_("Meeting type"), queryset=MeetingType.objects.all(), required=False)
     status = forms.ChoiceField(label=_("Status"), choices=[("", _("All"))] + MeetingStatus.choices, required=False)
+    # the dashboard's figures: meetings in the next N days, ready or not
+    within = forms.IntegerField(required=False, min_value=1, max_value=366)
+    ready = forms.ChoiceField(required=False, choices=[("", _("Any")), ("yes", _("Ready")),
+                                                       ("no", _("Not ready"))])

@@ -58,10 +58,11 @@ class ImportForm(forms.Form):
 
 @admin.register(Unit)
 class UnitAdmin(KeepHistoryAdmin):
-    list_display = ("name", "short_name", "code", "kind", "head", "is_active")
+    list_display = ("name", "short_name", "code", "kind", "head", "liaison_secretary",
+                    "liaison_director", "is_active")
     list_filter = ("kind", "is_active")
     search_fields = ("name", "short_name", "code")
-    autocomplete_fields = ("head",)
+    autocomplete_fields = ("head", "liaison_secretary", "liaison_director")
     ordering = ("kind", "order", "code")
 
     def get_urls(self):

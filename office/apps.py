@@ -31,6 +31,7 @@ class OfficeConfig(AppConfig):
         desk.register_panel(desk.DeskPanel("calendar", _("Working-day calendar"),
                                            "office/_calendar_panel.html", calendar_years.desk_panel,
                                            order=0))
+        desk.register_queues(desk.QueueSource("rules", desk.rule_queues, order=90))
         desk.register_nav(desk.NavItem("desk", _("My desk"), "office:desk", order=0))
         desk.register_nav(desk.NavItem("rules", _("Rules"), "office:rules", order=80))
         desk.register_nav(desk.NavItem(

@@ -218,6 +218,21 @@ def all_people() -> list[tuple]:
     return STAFF + _unit_people()
 
 
+# 归口: each secretary and deputy director answers for a set of departments and townships
+LIAISON_SECRETARIES = ("hesy", "majl", "gaop", "linxr")
+LIAISON_DIRECTORS = ("zhaolh", "sunm")
+
+
+def _assign_liaison(units: dict) -> None:
+    people = dict(User.objects.filter(username__in=LIAISON_SECRETARIES + LIAISON_DIRECTORS)
+                  .values_list("username", "pk"))
+    counties = [u for u in units.values() if u.kind in (D, T)]
+    for i, unit in enumerate(sorted(counties, key=lambda u: (u.kind, u.order))):
+        secretary = people.get(LIAISON_SECRETARIES[i % len(LIAISON_SECRETARIES)])
+        director = people.get(LIAISON_DIRECTORS[i % len(LIAISON_DIRECTORS)])
+        Unit.objects.filter(pk=unit.pk).update(liaison_secretary_id=secretary, liaison_director_id=director)
+
+
 @transaction.atomic
 def load_demo() -> dict[str, int]:
     """Create or update the demo office. Idempotent."""
@@ -272,6 +287,7 @@ def load_demo() -> dict[str, int]:
             services.revise_rule(rule=rule, acting_user=system_admin, title=r["title"],
                                  body=r["body"], in_force_from=start)
 
+    _assign_liaison(units)
     enroll_demo_devices()
     for loader in _extra_loaders:
         loader()

@@ -14,9 +14,7 @@ class SupervisionConfig(AppConfig):
         roles.register_business_namespace("supervision")
         desk.register_nav(desk.NavItem("supervision", _("Supervision"), "supervision:list",
                                        roles=frozenset(roles.BUSINESS_ROLES), order=40))
-        desk.register_panel(desk.DeskPanel("supervision", _("My supervision items"),
-                                           "supervision/_desk_panel.html", desk_panel.load,
-                                           order=40))
+        desk.register_queues(desk.QueueSource("supervision", desk_panel.queues, order=40))
         for role in (roles.OFFICE_DIRECTOR,):
             roles.register_role_permissions(role, {"supervision.view_item"})
         roles.register_role_permissions(roles.SYSTEM_ADMIN, {

@@ -7,6 +7,7 @@ import datetime as dt
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from office import dates, roles
 from office.dates import Bound
@@ -176,6 +177,7 @@ class FilterForm(forms.Form):
     deadline_from = BoundedDateField(label=_("Deadline from"), required=False, bound=Bound.SUPPORTED)
     deadline_to = BoundedDateField(label=_("to"), required=False, bound=Bound.SUPPORTED)
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    state = forms.ChoiceField(required=False, choices=[("", _("Any")), ("open", pgettext_lazy("status", "Open"))])
     # the items behind one figure of the 督查通报 (links from the report)
     figure = forms.ChoiceField(required=False, choices=[("", "—")] + [(f, f) for f in FIGURES])
     period = forms.ChoiceField(required=False, choices=[("week", _("Week")), ("month", _("Month"))])

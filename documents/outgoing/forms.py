@@ -152,3 +152,7 @@ class RegisterFilterForm(forms.Form):
     code = CodeChoiceField(label=_("Code (机关代字)"), required=False, empty_label=_("All codes"),
                            queryset=DocumentCode.objects.select_related("authority"))
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    # the dashboard's figures: the month's output (YYYY-MM), by drafting unit; waiting for me
+    month = forms.RegexField(required=False, regex=r"^20[0-9]{2}-(0[1-9]|1[0-2])$")
+    unit = forms.IntegerField(required=False, min_value=1)
+    waiting = forms.ChoiceField(required=False, choices=[("", "—"), ("me", _("Waiting for me"))])

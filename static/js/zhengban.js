@@ -41,6 +41,17 @@
   window.addEventListener("pageshow", function (event) {
     if (event.persisted) document.querySelectorAll("form[data-once]").forEach(release);
   });
+  // 常用批示语: a phrase button inserts its text into the instruction box it names.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-insert]");
+    if (!button) return;
+    var box = document.querySelector(button.getAttribute("data-insert-into"));
+    if (!box) return;
+    event.preventDefault();
+    var text = button.getAttribute("data-insert");
+    box.value = box.value ? box.value.replace(/\s+$/, "") + text : text;
+    box.focus();
+  });
 
   // Lists fold on a phone (zhengban.css): each cell shows its column's heading as its label.
   function labelCells(root) {
