@@ -9,6 +9,7 @@ from django.utils import timezone, translation
 
 from office import selectors as office_selectors
 from office.models import Notification, Unit
+from office.workdays import WorkCalendar
 from supervision import workflow
 from tests.supervision.conftest import move_deadline
 
@@ -59,6 +60,7 @@ def test_overdue_items_show_on_the_director_leader_and_liaison_desks(client, peo
     late = make_item(title="逾期的督办事项")
     move_deadline(late, timezone.localdate() - dt.timedelta(days=20))
     make_item(title="按期办理的事项")
+    days_late = WorkCalendar.load().working_days_between(late.deliver_by, timezone.localdate())
     people.lead.liaison_secretary = people.officer
     Unit.objects.filter(pk=people.lead.pk).update(liaison_secretary=people.officer)
     for who, key in ((people.director, "office_overdue"), (people.leader, "instructed_overdue"),
@@ -69,6 +71,7 @@ def test_overdue_items_show_on_the_director_leader_and_liaison_desks(client, peo
         assert _count(page, key) == 1, who
         assert "逾期的督办事项" in queue and "按期办理的事项" not in queue
         assert 'data-level="red"' in queue
+        assert f"已逾期 {days_late} 个工作日" in queue
 
 
 def test_a_supervision_title_is_rendered_in_english_for_an_english_reader(people, make_item):
