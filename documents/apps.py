@@ -39,3 +39,18 @@ class DocumentsConfig(AppConfig):
         demo.register_demo_loader(documents_demo.load)
         demo.register_demo_loader(outgoing_demo.load)
         printing.register_samples()
+
+        from documents import steps as document_steps
+        from documents.outgoing import steps as outgoing_steps
+        from office import audit
+
+        audit.register_action_labels("documents", {s.name: s.label for s in document_steps.STEPS})
+        audit.register_action_labels("documents", {
+            "register": _("Registered"), "view": _("Document opened"), "open_copy": _("Copy opened"),
+            "download_attachment": _("Attachment downloaded"), "export_register": _("Register exported"),
+            "print_slip": _("Routing slip printed"), "recall_copy": _("Copy recalled")})
+        audit.register_action_labels("outgoing", {s.name: s.label for s in outgoing_steps.STEPS})
+        audit.register_action_labels("outgoing", {
+            "create": _("Draft created"), "view": _("Document opened"), "preview": _("Preview printed"),
+            "download_pdf": _("Issued PDF downloaded"), "export_register": _("Register exported"),
+            "sign_for": _("Signed for"), "register_incoming": _("Registered as incoming")})

@@ -38,7 +38,7 @@ def _filters(request) -> tuple[forms.RegisterFilterForm, selectors.RegisterFilte
             sender=d["sender"].pk if d["sender"] else None,
             doc_type=d["doc_type"].pk if d["doc_type"] else None,
             urgency={"": None, "plain": ""}.get(d["urgency"], d["urgency"]),
-            status=d["status"], q=d["q"])
+            status=d["status"], q=d["q"], clock=d["clock"])
     return form, f
 
 

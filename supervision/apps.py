@@ -25,3 +25,13 @@ class SupervisionConfig(AppConfig):
         calendar_years.on_year_changed(workflow.recalculate_for_year)
         demo.register_demo_loader(supervision_demo.load)
         reports.register_samples()
+
+        from office import audit
+        from supervision import steps as supervision_steps
+
+        audit.register_action_labels("supervision", {s.name: s.label for s in supervision_steps.STEPS})
+        audit.register_action_labels("supervision", {
+            "create": _("Item created"), "view": _("Item opened"), "export_ledger": _("Ledger exported"),
+            "export_report": _("Report exported"), "print_chase": _("Chase notice printed"),
+            "download_attachment": _("Attachment downloaded"),
+            "extension_lapsed": _("Extension request lapsed")})
