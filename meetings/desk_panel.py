@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from meetings import permissions, selectors
 from meetings.models import Meeting, Status, Summary, Topic
 from office.desk import DeskQueue, DeskRow, take
-from office.roles import BUSINESS_ROLES, has_role
+from office.roles import BUSINESS_ROLES, COUNTY_LEADER, has_role
 
 NOT_HELD = (Status.PLANNING, Status.PENDING_APPROVAL, Status.APPROVED, Status.NOTIFIED, Status.READY)
 
@@ -41,7 +41,7 @@ def queues(ctx) -> list[DeskQueue]:
             _("Topics units submit for a meeting still collecting topics appear here."), order=50))
     rows, count = take(Meeting.objects.filter(presiding=user, status=Status.PENDING_APPROVAL)
                        .order_by("starts_at", "pk"), limit)
-    if count or ctx.has("county_leader"):
+    if count or ctx.has(COUNTY_LEADER):
         found.append(DeskQueue(
             "approve_meetings", _("Meetings to approve"),
             [DeskRow(title=m.title, url=m.get_absolute_url(), meta=m.place, due=m.starts_at,
