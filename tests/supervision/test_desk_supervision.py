@@ -94,3 +94,14 @@ def test_chase_comes_first_once_the_item_is_overdue(client, people, make_item):
     first_open = re.search(r"<details class=\"mb-2\" open>\s*<summary[^>]*>([^<]+)</summary>", card)
     assert first_open.group(1) == "催办"
     assert card.index('data-step="chase"') < card.index('data-step="comment"')
+
+
+def test_a_chase_stops_counting_once_the_result_is_reported(people, make_item):
+    item = make_item()
+    workflow.acknowledge(item=item, acting_user=people.responsible)
+    workflow.chase(item=item, acting_user=people.officer, note="请加快进度")
+    chase = Notification.objects.get(recipient=people.responsible, task=f"sup:{item.pk}:owed")
+    assert chase.resolved_at is None
+    workflow.report_result(item=item, acting_user=people.responsible, result="已全部整改到位")
+    chase.refresh_from_db()
+    assert chase.resolved_at is not None
