@@ -191,6 +191,7 @@ def deliver(*, today: dt.date | None = None, cal: WorkCalendar | None = None) ->
                                        index.between(item.deliver_by, today))
                 specs.append({"recipient_id": r.recipient_id, "key": f"reminder:{r.pk}",
                               "title": title, "body": body, "url": item.get_absolute_url(),
+                              "task": f"sup:{item.pk}:owed",
                               "kind": "supervision-reminder"})
                 events.append(Event(item_id=r.item_id, kind=Event.Kind.REMINDER, created_at=now,
                                     note=title.render_default(), data={"rule": r.rule.name, "recipient": r.recipient_id,
