@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "office.information",
     "office.study",
     "office.research",
+    "office.assessment",
 ]
 
 MIDDLEWARE = [

@@ -27,6 +27,7 @@ urlpatterns = [
     path("information/", include("office.information.urls")),
     path("study/", include("office.study.urls")),
     path("research/", include("office.research.urls")),
+    path("assessment/", include("office.assessment.urls")),
     path("", include("office.urls")),
 ]
 

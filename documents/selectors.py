@@ -111,6 +111,27 @@ def _window(start: dt.datetime, end: dt.datetime) -> dict:
     return {"received_at__gte": start, "received_at__lt": end}
 
 
+def cleared_on_time_q() -> Q:
+    """Cleared the same day (当日文件当日清): by the time it was due (``due_at``, the calendar's
+    same-day rule or the urgency's minutes). The board and the assessment both count this."""
+    return Q(cleared_at__isnull=False, cleared_at__lte=F("due_at"))
+
+
+def person_year(user_id: int, year: int) -> dict:
+    """One person's incoming documents in a year, for the year-end assessment: registered by
+    them (received in the year) and how many of those were cleared the same day; documents
+    they handled as the handler. One query."""
+    from django.db.models import Count
+
+    tz = timezone.get_current_timezone()
+    start, end = dt.datetime(year, 1, 1, tzinfo=tz), dt.datetime(year + 1, 1, 1, tzinfo=tz)
+    in_year = Q(received_at__gte=start, received_at__lt=end)
+    return IncomingDocument.objects.filter(in_year & (Q(registered_by_id=user_id) | Q(handler_id=user_id))).aggregate(
+        registered=Count("pk", filter=Q(registered_by_id=user_id)),
+        same_day=Count("pk", filter=Q(registered_by_id=user_id) & cleared_on_time_q()),
+        handled=Count("pk", filter=Q(handler_id=user_id)))
+
+
 def board(user, *, office: bool, now: dt.datetime | None = None) -> Board:
     """今日收文: received today, cleared, cleared on time, everything still at the intake desk
     (with its due time), overdue; the clearance rate (cleared by the due time / received) today
@@ -122,7 +143,7 @@ def board(user, *, office: bool, now: dt.datetime | None = None) -> Board:
     start_30 = start_today - dt.timedelta(days=29)
     end = start_today + dt.timedelta(days=1)
     qs = visible_documents(user, office=office)
-    on_time = Q(cleared_at__isnull=False, cleared_at__lte=F("due_at"))
+    on_time = cleared_on_time_q()
     today_q = Q(received_at__gte=start_today, received_at__lt=end)
     agg = qs.filter(**_window(start_30, end)).aggregate(
         received=Count("pk", filter=today_q),
