@@ -26,8 +26,10 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from office import notify
+from office.notify import Msg
 from office.workdays import WorkCalendar
 from supervision import timeliness
 from supervision.models import Event, Item, Reminder, ReminderRule, Status
@@ -123,13 +125,13 @@ def plan(*, today: dt.date | None = None, cal: WorkCalendar | None = None) -> in
     return Reminder.objects.count() - before
 
 
-def _message(item: Item, responsible_name: str, overdue_by: int) -> tuple[str, str]:
+def _message(item: Item, responsible_name: str, overdue_by: int) -> tuple[Msg, str]:
     if overdue_by < 0:
-        title = _("Due in %(n)d working days: %(title)s") % {"n": -overdue_by, "title": item.title}
+        title = Msg(N_("Due in %(n)d working days: %(title)s"), n=-overdue_by, title=item.title)
     elif overdue_by == 0:
-        title = _("Due today: %(title)s") % {"title": item.title}
+        title = Msg(N_("Due today: %(title)s"), title=item.title)
     else:
-        title = _("Overdue by %(n)d working days: %(title)s") % {"n": overdue_by, "title": item.title}
+        title = Msg(N_("Overdue by %(n)d working days: %(title)s"), n=overdue_by, title=item.title)
     body = _("%(number)s · deadline %(deadline)s · responsible %(person)s") % {
         "number": item.number, "deadline": item.deliver_by.isoformat(), "person": responsible_name}
     return title, body
@@ -191,7 +193,7 @@ def deliver(*, today: dt.date | None = None, cal: WorkCalendar | None = None) ->
                               "title": title, "body": body, "url": item.get_absolute_url(),
                               "kind": "supervision-reminder"})
                 events.append(Event(item_id=r.item_id, kind=Event.Kind.REMINDER, created_at=now,
-                                    note=title, data={"rule": r.rule.name, "recipient": r.recipient_id,
+                                    note=title.render_default(), data={"rule": r.rule.name, "recipient": r.recipient_id,
                                                       "reminder": r.pk, "level": r.rule.level}))
                 sent.append(r.pk)
             notify.notify_many(specs)

@@ -122,6 +122,7 @@ LEADERS_REPORT = {"office_director", "county_leader"}
 INFO = {"secretary", "section_chief", "office_director", "county_leader"}  # office.information
 STAFF = {"clerk", "secretary", "section_chief", "office_director"}  # office.study
 SEES_INFO = {"office_director"}  # another secretary's item under review: the director (and 信息科)
+DASHBOARD = {"section_chief", "office_director", "county_leader"}  # office.dashboard
 
 
 def app_cells(w):
@@ -144,6 +145,8 @@ def app_cells(w):
         ("/", "get", None, page(), None), ("/notifications/", "get", None, page(), None),
         ("/rules/", "get", None, page(), None), (f"/rules/{w.rule.pk}/", "get", None, page(), None),
         ("/rules/acknowledgements/", "get", None, page({"section_chief", "office_director"}), None),
+        (f"/units/{w.item.lead_unit_id}/", "get", None, page(BUSINESS), None),
+        ("/documents/phrases/", "get", None, page({"office_director", "county_leader"}), None),
         ("/accounts/password/", "get", None, page(), None),
         ("/accounts/security/", "get", None, page(), None),
         ("/documents/", "get", None, page(BUSINESS), DOC_TITLE),
@@ -160,6 +163,8 @@ def app_cells(w):
         ("/supervision/?scope=all#htmx", "get", None, page(BUSINESS), ITEM_TITLE),  # the partial
         ("/documents/?q=矩阵#htmx", "get", None, page(BUSINESS), DOC_TITLE),
         ("/documents/board/#htmx", "get", None, page(OFFICE), DOC_TITLE),
+        ("/dashboard/", "get", None, page(DASHBOARD), ITEM_TITLE),
+        ("/dashboard/#htmx", "get", None, page(DASHBOARD), ITEM_TITLE),
         ("/supervision/new/", "get", None, page(MANAGER), None),
         ("/supervision/ledger.xlsx?scope=all", "get", None, page(BUSINESS), None),
         ("/supervision/report/", "get", None, page(LEADERS_REPORT), None),

@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from office import audit, once
 from office.http import download
@@ -34,7 +34,8 @@ def taking_part(view):
 
 @taking_part
 def task_list(request):
-    scopes = [("open", _("Open")), ("overdue", _("Overdue")), ("reported", _("Reported")), ("all", _("All"))]
+    scopes = [("open", pgettext_lazy("status", "Open")), ("overdue", _("Overdue")), ("reported", _("Reported")),
+              ("all", _("All"))]
     scope = request.GET.get("scope") or "open"
     scope = scope if scope in dict(scopes) else "open"
     today = timezone.localdate()
