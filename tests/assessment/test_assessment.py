@@ -293,3 +293,22 @@ def test_the_pdf_and_the_excel(client, world):
     ws = load_workbook(io.BytesIO(xlsx.content)).active
     rows = {r[0].value: [c.value for c in r] for r in ws.iter_rows(min_row=3)}
     assert set(rows) == {"何思源", "冯磊", "周文", "陈志强", "别人"}
+
+
+def test_the_office_table_costs_a_fixed_number_of_queries_per_person(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for people in ([world.x], [world.x, world.y], [world.x, world.y, world.chief]):
+        with CaptureQueriesContext(connection) as ctx:
+            figures.office_assessments(people, 2025, today=dt.date(2026, 3, 1))
+        counts.append(len(ctx.captured_queries))
+    assert counts[1] - counts[0] == counts[2] - counts[1] == PER_PERSON
+    assert counts[0] == ONCE + PER_PERSON
+
+
+# per person: documents 1, drafts 1, supervision 1, study 2, rules 4; once: the scheme and its
+# bands 2, the four information quarters 4 × 6 = 24
+PER_PERSON = 9
+ONCE = 26
