@@ -16,7 +16,7 @@ never widens what a person may see: a figure counts what its list would show the
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.db.models import Count
@@ -32,6 +32,10 @@ from documents.workflow import is_document_office
 from meetings import selectors as meetings
 from meetings.models import Status as MeetingStatus
 from office import roles
+from office.information import permissions as information_permissions
+from office.information import selectors as information
+from office.study import permissions as study_permissions
+from office.study import selectors as study
 from supervision import reports, timeliness
 from supervision import selectors as supervision
 from supervision.workflow import is_manager
@@ -342,6 +346,62 @@ def supervision_panel(user, scope: Scope, *, now: dt.datetime) -> SupervisionPan
     )
 
 
+# --- government information quotas (office.information.selectors) ------------------------------
+
+@dataclass
+class InformationPanel:
+    year: int
+    quarter: int
+    rows: list  # office.information.scoring.Row, one per secretary
+    secretaries: Figure
+    met: Figure
+
+    @property
+    def figures(self) -> list[Figure]:
+        return [self.secretaries, self.met]
+
+
+def information_panel(user) -> InformationPanel | None:
+    """This quarter's quota progress per secretary (adopted at the quota's level against the
+    quota), office-wide: the information rule binds the office. None for people who take no
+    part in information work. ``quarter_results``: six queries (two once the quarter is closed)."""
+    if not information_permissions.takes_part(user):
+        return None
+    year, quarter = information.current_quarter()
+    rows = information.quarter_results(year=year, quarter=quarter)
+    url = _url("information:quarter", year=year, quarter=quarter)
+    largest = max([r.quota for r in rows] + [r.counted for r in rows] + [1])
+    for r in rows:
+        r.bar_counted, r.bar_quota = round(100 * r.counted / largest, 1), round(100 * r.quota / largest, 1)
+    return InformationPanel(
+        year=year, quarter=quarter, rows=rows,
+        secretaries=Figure("information.secretaries", _("Secretaries"), len(rows), url),
+        met=Figure("information.met", _("Quota met"), sum(r.quota_met for r in rows), url))
+
+
+# --- study day (office.study.selectors) ---------------------------------------------------------
+
+@dataclass
+class StudyPanel:
+    sessions: list
+
+    @property
+    def figures(self) -> list[Figure]:
+        return [f for s in self.sessions for f in (s.fig_expected, s.fig_present)]
+
+
+def study_panel(user) -> StudyPanel | None:
+    """The latest study sessions the person may see, with attendance (present / expected), each
+    linking to the session's sign-in sheet. One query; None for those who do not study here."""
+    if not study_permissions.takes_part(user):
+        return None
+    sessions = study.latest_sessions(user=user, limit=4)
+    for s in sessions:
+        s.fig_expected = Figure(f"study.{s.pk}.expected", _("Expected"), s.n_expected, s.url)
+        s.fig_present = Figure(f"study.{s.pk}.present", _("Present"), s.n_present, s.url)
+    return StudyPanel(sessions)
+
+
 # --- the page -----------------------------------------------------------------------------------
 
 @dataclass
@@ -352,12 +412,14 @@ class Dashboard:
     outgoing: OutgoingPanel
     meetings: MeetingsPanel
     supervision: SupervisionPanel
-    extra: list = field(default_factory=list)
+    information: InformationPanel | None = None
+    study: StudyPanel | None = None
 
     @property
     def figures(self) -> list[Figure]:
         return [*self.incoming.figures, *self.outgoing.figures, *self.meetings.figures,
-                *self.supervision.figures]
+                *self.supervision.figures, *(self.information.figures if self.information else []),
+                *(self.study.figures if self.study else [])]
 
 
 def dashboard(user, *, now: dt.datetime | None = None) -> Dashboard | None:
@@ -372,4 +434,6 @@ def dashboard(user, *, now: dt.datetime | None = None) -> Dashboard | None:
         outgoing=outgoing_panel(user, scope, now=now),
         meetings=meetings_panel(user, scope, now=now),
         supervision=supervision_panel(user, scope, now=now),
+        information=information_panel(user),
+        study=study_panel(user),
     )
