@@ -19,7 +19,7 @@ import datetime as dt
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
@@ -153,8 +153,9 @@ def incoming_panel(user, *, now: dt.datetime) -> IncomingPanel:
     rows = {row["day"]: row for row in base.annotate(day=TruncDate("received_at")).values("day").annotate(
         received=Count("pk"), cleared=Count("pk", filter=incoming.cleared_q()),
         on_time=Count("pk", filter=incoming.on_time_q()))}
-    desk = incoming.register(user, incoming.RegisterFilters(), office=office, now=now).order_by().aggregate(
-        pending=Count("pk", filter=incoming.pending_q()), overdue=Count("pk", filter=incoming.overdue_q(now)))
+    # only what is at the intake desk is read (the partial index on pending documents), not the history
+    desk = (incoming.register(user, incoming.RegisterFilters(clock="pending"), office=office, now=now).order_by()
+            .aggregate(pending=Count("pk"), overdue=Count("pk", filter=incoming.overdue_q(now))))
 
     def fig(key, label, value, **params):
         return Figure(f"incoming.{key}", label, value, _url("documents:register", **params))
@@ -314,7 +315,10 @@ def supervision_panel(user, scope: Scope, *, now: dt.datetime) -> SupervisionPan
     }
     labels = {"open": pgettext_lazy("status", "Open"), "overdue": _("Overdue"), "closed": _("Closed this month"),
               "on_time": _("Closed on time this month")}
-    counted = (items.order_by().values("lead_unit_id", "lead_unit__name", "lead_unit__kind", "lead_unit__order")
+    # every figure is of open items or of items closed this month: the rest of the history is not read
+    current = supervision.open_q() | Q(closed_at__gte=timeliness.day_start(today.replace(day=1)))
+    counted = (items.filter(current).order_by()
+               .values("lead_unit_id", "lead_unit__name", "lead_unit__kind", "lead_unit__order")
                .annotate(**{name: Count("pk", filter=q) for name, q in predicates.items()}))
 
     def row(unit_id, name, counts) -> UnitRow:
