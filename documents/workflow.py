@@ -296,9 +296,10 @@ def _attach(doc: IncomingDocument, checked) -> None:
 
 
 def reindex(doc: IncomingDocument) -> None:
+    number, pending = numbering.split_mark(doc.number)  # registering: the serial comes last
     doc.search_vector = search.index_text(
-        [doc.title, doc.number, doc.sender_number, doc.sender.name, doc.sender.short_name],
-        doc.attachments.order_by("pk").values_list("text", flat=True))
+        [doc.title, number, doc.sender_number, doc.sender.name, doc.sender.short_name],
+        doc.attachments.order_by("pk").values_list("text", flat=True)) + pending
     doc.save(update_fields=["search_vector"])
 
 
@@ -376,22 +377,23 @@ def register(
                             % {"sender": sender, "number": sender_number, "first": duplicate.number},
                             code="duplicate", existing=duplicate)
     year = timezone.localtime(received_at).year
-    serial = numbering.next_value("incoming", year)
     clock = due(received_at, urgency)
-    doc = IncomingDocument.objects.create(
-        year=year, serial=serial, number=f"收〔{year}〕{serial}号", sender=sender,
-        sender_number=sender_number, title=title, doc_type=doc_type, is_telegram=is_telegram,
-        urgency=urgency, secrecy=secrecy, secrecy_years=secrecy_years, copies=copies, pages=pages,
-        handling=handling, received_at=received_at, signed_by=signed_by, registered_by=acting_user,
-        due_at=clock.at, due_provisional=clock.provisional,
-    )
-    _attach(doc, checked)
-    reindex(doc)
-    _event(doc, DocumentEvent.Kind.REGISTERED, acting_user,
-           data={"due_at": doc.due_at.isoformat(), "due_provisional": doc.due_provisional,
-                 "warning": sender_number_warning(sender_number)})
-    audit.record("documents.register", actor=acting_user, obj=doc,
-                 detail={"classified": bool(secrecy), "urgency": urgency})
+    # everything first; the yearly counter is taken last (office.numbering.reserve)
+    with numbering.reserve("incoming", year) as serial:
+        doc = IncomingDocument.objects.create(
+            year=year, serial=serial.serial, number=f"收〔{year}〕{serial.mark}号", sender=sender,
+            sender_number=sender_number, title=title, doc_type=doc_type, is_telegram=is_telegram,
+            urgency=urgency, secrecy=secrecy, secrecy_years=secrecy_years, copies=copies, pages=pages,
+            handling=handling, received_at=received_at, signed_by=signed_by, registered_by=acting_user,
+            due_at=clock.at, due_provisional=clock.provisional,
+        )
+        _attach(doc, checked)
+        reindex(doc)
+        _event(doc, DocumentEvent.Kind.REGISTERED, acting_user,
+               data={"due_at": doc.due_at.isoformat(), "due_provisional": doc.due_provisional,
+                     "warning": sender_number_warning(sender_number)})
+        audit.record("documents.register", actor=acting_user, obj=doc,
+                     detail={"classified": bool(secrecy), "urgency": urgency})
     return doc
 
 

@@ -206,9 +206,10 @@ def reindex(doc: OutgoingDocument) -> None:
     number, authority and recipients, and its body within the attachment-text bound."""
     from documents import search
 
+    number, pending = numbering.split_mark(doc.number)  # numbering: the serial comes last
     doc.search_vector = search.index_text(
-        [doc.title, doc.number, doc.authority.name, doc.main_recipients_text,
-         *[u.name for u in doc.main_recipients.all()]], [doc.body, doc.attachment_titles])
+        [doc.title, number, doc.authority.name, doc.main_recipients_text,
+         *[u.name for u in doc.main_recipients.all()]], [doc.body, doc.attachment_titles]) + pending
     doc.save(update_fields=["search_vector"])
 
 
@@ -490,17 +491,18 @@ def assign_number(*, document: OutgoingDocument, acting_user) -> OutgoingDocumen
         return doc
     _check("assign_number", doc, acting_user)
     year = (doc.signed_on or timezone.localdate()).year
-    serial = numbering.next_value(f"outgoing:{doc.code.code}", year)  # the counter's lock starts here
-    doc.year, doc.serial = year, serial
-    doc.number = format_number(doc.code.code, year, serial)
-    doc.number_key = number_key(doc.number)
-    IssuedNumber.objects.create(code=doc.code, year=year, serial=serial, number=doc.number,
-                                number_key=doc.number_key, document=doc, given_by=acting_user)
-    event = _move(doc, acting_user, "assign_number", OutgoingEvent.Kind.NUMBERED, target=target, checked=True,
-                  fields=["year", "serial", "number", "number_key"], data={"number": doc.number})
-    reindex(doc)
-    _notify(event, [doc.drafter_id], _("Numbered %(number)s: %(title)s") % {"number": doc.number,
-                                                                          "title": doc.title})
+    # everything first; the counter of the 机关代字 and year is taken last (office.numbering.reserve)
+    with numbering.reserve(f"outgoing:{doc.code.code}", year) as serial:
+        doc.year, doc.serial = year, serial.serial
+        doc.number = format_number(doc.code.code, year, serial.mark)
+        doc.number_key = number_key(format_number(doc.code.code, year, 1))[:-2] + serial.mark + "号"
+        IssuedNumber.objects.create(code=doc.code, year=year, serial=serial.serial, number=doc.number,
+                                    number_key=doc.number_key, document=doc, given_by=acting_user)
+        event = _move(doc, acting_user, "assign_number", OutgoingEvent.Kind.NUMBERED, target=target, checked=True,
+                      fields=["year", "serial", "number", "number_key"], data={"number": doc.number})
+        reindex(doc)
+        _notify(event, [doc.drafter_id], _("Numbered %(number)s: %(title)s") % {"number": doc.number,
+                                                                              "title": doc.title})
     return doc
 
 
