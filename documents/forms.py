@@ -25,6 +25,7 @@ from office.forms import (
     BoundedDateTimeField,
     MultipleFileField,
     PersonChoiceField,
+    UnitChoiceField,
     validate_single_line,
 )
 from office.models import Unit, User
@@ -207,8 +208,7 @@ class SuperviseForm(forms.Form):
 class RegisterFilterForm(forms.Form):
     date_from = BoundedDateField(label=_("Received from"), required=False, bound=Bound.SUPPORTED)
     date_to = BoundedDateField(label=_("to"), required=False, bound=Bound.SUPPORTED)
-    sender = forms.ModelChoiceField(label=_("Sending unit"), required=False, queryset=_units(),
-                                    empty_label=_("All units"))
+    sender = UnitChoiceField(label=_("Sending unit"), required=False, empty_label=_("All units"))
     doc_type = forms.ModelChoiceField(label=_("Type"), required=False,
                                       queryset=DocumentType.objects.all(), empty_label=_("All types"))
     urgency = forms.ChoiceField(label=_("Urgency"), required=False,

@@ -32,7 +32,7 @@ from documents.models import (
     Status,
     UrgencyRule,
 )
-from office import audit, dates, docnumbers, notify, numbering, queueing, roles
+from office import audit, bulk, dates, docnumbers, notify, numbering, queueing, roles
 from office.dates import Bound
 from office.models import Unit, User
 from office.uploads import UploadPolicy, check_uploads
@@ -216,9 +216,11 @@ def _move(doc: IncomingDocument, user, name: str, kind: str, *, note: str = "",
 
 def _notify(event: DocumentEvent, user_ids: Iterable[int], title: str, body: str = "") -> None:
     ids = {pk for pk in user_ids if pk and pk != event.actor_id}
-    for user in User.objects.filter(pk__in=ids, is_active=True).order_by("pk"):
-        notify.notify(user, key=f"doc:{event.pk}:{user.pk}", title=title, body=body,
-                      url=event.document.get_absolute_url(), kind="documents")
+    url = event.document.get_absolute_url()
+    notify.notify_many([  # set-based: one insert for every reader (office.notify.notify_many)
+        {"recipient_id": pk, "address": email, "key": f"doc:{event.pk}:{pk}", "title": title, "body": body,
+         "url": url, "kind": "documents"}
+        for pk, email in User.objects.filter(pk__in=ids, is_active=True).order_by("pk").values_list("pk", "email")])
 
 
 def sender_number_warning(sender_number: str) -> str:
@@ -418,6 +420,7 @@ def _create_copies(doc: IncomingDocument, readers: Sequence[User], sequential: b
     if not readers:
         raise WorkflowError(_("Choose at least one reader."), code="required")
     internal = {Unit.Kind.LEADERSHIP, Unit.Kind.SECTION}
+    roles.load_roles(readers)  # one query for every reader's roles
     for reader in readers:
         require_participant(reader, _("“%(name)s” cannot receive a copy: readers are active "
                                       "staff of the office and county leaders.") % {"name": reader})
@@ -436,14 +439,11 @@ def _create_copies(doc: IncomingDocument, readers: Sequence[User], sequential: b
     now = timezone.now()
     busy = sequential and doc.circulations.filter(sequential=True, read_at__isnull=True,
                                                   recalled_at__isnull=True).exists()
-    sent = []
-    for i, reader in enumerate(readers):
-        send_now = not sequential or (i == 0 and not busy)
-        Circulation.objects.create(document=doc, reader=reader, order=start + i,
-                                   sequential=sequential, sent_at=now if send_now else None)
-        if send_now:
-            sent.append(reader.pk)
-    return sent
+    sent_at = [now if (not sequential or (i == 0 and not busy)) else None for i in range(len(readers))]
+    bulk.insert(Circulation, rows={  # one statement for every copy (office.bulk)
+        "reader_id": [r.pk for r in readers], "order": [start + i for i in range(len(readers))],
+        "sent_at": sent_at}, same={"document_id": doc.pk, "sequential": sequential})
+    return [r.pk for r, at in zip(readers, sent_at, strict=True) if at is not None]
 
 
 @step("circulate")

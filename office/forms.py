@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.models import ModelChoiceIterator
+from django.forms.utils import flatatt
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 
@@ -20,6 +24,52 @@ def validate_single_line(value) -> None:
 class PersonChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.unit} · {obj.get_full_name()}" if obj.unit_id else obj.get_full_name()
+
+
+class PlainSelect(forms.Select):
+    """A <select> written directly, without a template per <option> (a unit list has dozens)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        final = self.build_attrs(self.attrs, attrs)
+        final["name"] = name
+        chosen = set(self.format_value(value))
+        options = [
+            f'<option value="{conditional_escape(v)}"{" selected" if str(v) in chosen else ""}>'
+            f"{conditional_escape(label)}</option>"
+            for v, label in self.choices
+        ]
+        return mark_safe(format_html("<select{}>", flatatt(final)) + "".join(options) + "</select>")
+
+
+class _CachedUnits(ModelChoiceIterator):
+    def __iter__(self):
+        from office.selectors import unit_choices
+
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        yield from unit_choices(self.field.which)
+
+    def __len__(self):
+        from office.selectors import unit_choices
+
+        return len(unit_choices(self.field.which)) + (self.field.empty_label is not None)
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    """A unit picked from ``office.selectors.unit_choices`` (cached): rendering the list reads
+    no unit row; the chosen unit is read when the form is cleaned."""
+
+    iterator = _CachedUnits
+    widget = PlainSelect
+
+    def __init__(self, *, which: str = "active", **kwargs):
+        from office.models import Unit
+
+        self.which = which
+        queryset = Unit.objects.filter(is_active=True)
+        if which == "county":
+            queryset = queryset.exclude(kind=Unit.Kind.SUPERIOR)
+        super().__init__(queryset=queryset, **kwargs)
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -203,6 +203,11 @@ def _track(sender, instance, update_fields=None, raw=False, **kwargs):
 post_save.connect(_track, dispatch_uid="office.numbering.track")
 
 
+def holds_mark(text) -> bool:
+    """Whether ``text`` holds the placeholder of a number being reserved now."""
+    return any(r.holds(text) for r in _active.get())
+
+
 def split_mark(number: str) -> tuple[str, str]:
     """For search indexes built inside a reservation: (the number without its placeholder,
     " <placeholder>" to append to the index text), or (number, "") for a real number. The serial

@@ -12,7 +12,9 @@ from config.bench import BENCH_PASSWORD, register
 DIRECTOR = "bench_director"
 
 
-def seed(size: int, total: int = 50_000, overdue: int = 10_000) -> None:
+def seed(size: int, total: int | None = None, overdue: int | None = None) -> None:
+    """``50 × size`` items (50,000 at the full size 1,000), a fifth of them overdue."""
+    total, overdue = total or 50 * size, overdue or 10 * size
     from django.contrib.auth.hashers import make_password
     from django.contrib.auth.models import Group
     from django.utils import timezone

@@ -9,4 +9,5 @@ def load(user):
     if not is_business_user(user) or not has_role(user, *BUSINESS_ROLES):
         return None
     items, total = selectors.desk_items(user, cal=WorkCalendar.load())
-    return {"items": items, "total": total, "level_css": selectors.LEVEL_CSS}
+    shown = total if total < selectors.DESK_COUNT_LIMIT else f"{selectors.DESK_COUNT_LIMIT - 1}+"
+    return {"items": items, "total": shown, "level_css": selectors.LEVEL_CSS}

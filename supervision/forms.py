@@ -10,7 +10,13 @@ from django.utils.translation import gettext_lazy as _
 
 from office import dates, roles
 from office.dates import Bound
-from office.forms import BoundedDateField, MultipleFileField, PersonChoiceField, validate_single_line
+from office.forms import (
+    BoundedDateField,
+    MultipleFileField,
+    PersonChoiceField,
+    UnitChoiceField,
+    validate_single_line,
+)
 from office.models import Unit, User
 from supervision.models import Level, Priority, SourceKind, Status
 from supervision.reports import FIGURES
@@ -162,8 +168,7 @@ class FilterForm(forms.Form):
                                choices=[("", _("All statuses")), *Status.choices])
     source = forms.ChoiceField(label=_("Source"), required=False,
                                choices=[("", _("All sources")), *SourceKind.choices])
-    unit = forms.ModelChoiceField(label=_("Lead unit"), required=False, queryset=_units(),
-                                  empty_label=_("All units"))
+    unit = UnitChoiceField(label=_("Lead unit"), required=False, which="county", empty_label=_("All units"))
     level = forms.ChoiceField(label=_("Overdue"), required=False, choices=[
         ("", _("Any")), ("overdue", _("Overdue")), (Level.YELLOW, _("Yellow")),
         (Level.ORANGE, _("Orange")), (Level.RED, _("Red"))])

@@ -170,9 +170,11 @@ def _event(item: Item, kind: str, user, *, from_status: str = "", to_status: str
 def _notify(event: Event, recipients: Iterable, title: str, body: str = "") -> None:
     """Notify each recipient once per event (never the person who acted)."""
     ids = {pk for pk in recipients if pk and pk != event.actor_id}
-    for user in User.objects.filter(pk__in=ids, is_active=True).order_by("pk"):
-        notify.notify(user, key=f"sup:{event.pk}:{user.pk}", title=title, body=body,
-                      url=event.item.get_absolute_url(), kind="supervision")
+    url = event.item.get_absolute_url()
+    notify.notify_many([  # set-based (office.notify.notify_many)
+        {"recipient_id": pk, "address": email, "key": f"sup:{event.pk}:{pk}", "title": title, "body": body,
+         "url": url, "kind": "supervision"}
+        for pk, email in User.objects.filter(pk__in=ids, is_active=True).order_by("pk").values_list("pk", "email")])
 
 
 def _separate_duties(responsible: User, supervisor: User) -> None:

@@ -6,7 +6,6 @@ import difflib
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,7 +17,7 @@ from documents.outgoing import checks, forms, printing, selectors, workflow
 from documents.outgoing.models import Distribution, OutgoingDocument
 from documents.outgoing.steps import STEPS
 from documents.workflow import is_document_office
-from office import audit, once
+from office import audit, once, paging
 from office.http import download
 from office.steps import StepPage, finish
 from office.workflow import WorkflowError
@@ -64,11 +63,11 @@ def outgoing_list(request):
     if form.is_valid():
         d = form.cleaned_data
         filters = selectors.RegisterFilters(year=d["year"], code=d["code"].pk if d["code"] else None, q=d["q"])
-    numbers = Paginator(selectors.number_register(filters) if office else
-                        selectors.number_register(filters).filter(
-                            document__in=selectors.visible_to(request.user, office=office)), 50)
+    numbers = (selectors.number_register(filters) if office else
+               selectors.number_register(filters).filter(
+                   document__in=selectors.visible_to(request.user, office=office)))
     return render(request, "documents/outgoing/list.html", {
-        "form": form, "page": numbers.get_page(request.GET.get("page")),
+        "form": form, "page": paging.page(request, numbers, 50),
         "drafts": selectors.in_flight(request.user, office=office)[:50],
         "may_draft": workflow.may_draft(request.user),
     })
