@@ -114,55 +114,103 @@ def seed(size: int, total: int | None = None) -> None:
         cursor.execute("ANALYZE documents_incomingdocument")
 
 
-def registration_throughput(size: int, n: int = 800, clients: int = 8) -> dict:
-    """``n`` registrations through the real step by ``clients`` parallel clerks (threads, each
-    its own connection and transactions, committed): documents per second, duplicates and gaps
-    of the 收文编号 (both must be 0)."""
-    import threading
-
+def _register_some(clerk_pk: int, sender_pks: list[int], doc_type_pk: int, run: int, year: int,
+                   numbers: list[int], go, out) -> None:
+    """One clerk (a process of its own, as a web worker is): registers ``numbers`` through the
+    real step, each in its own transaction."""
     from django.db import connection
     from django.utils import timezone
 
     from documents import workflow
+    from documents.models import DocumentType
+    from office.models import Unit, User
+
+    errors = []
+    try:
+        clerk = User.objects.get(pk=clerk_pk)
+        senders = list(Unit.objects.filter(pk__in=sender_pks).order_by("pk"))
+        doc_type = DocumentType.objects.get(pk=doc_type_pk)
+        go.wait()
+        for i in numbers:
+            workflow.register(acting_user=clerk, sender=senders[i % len(senders)],
+                              sender_number=f"吞吐{run}〔{year}〕{i + 1}号",
+                              title=f"关于做好第{i + 1}批冬季安全生产检查工作的通知", doc_type=doc_type,
+                              handling="read", received_at=timezone.now(), signed_by=clerk)
+    except Exception as exc:  # noqa: BLE001 - reported in the result
+        errors.append(repr(exc))
+    finally:
+        connection.close()
+        out.put(errors)
+
+
+def registration_throughput(size: int, n: int = 1600, clients: int = 8) -> dict:
+    """``n`` registrations through the real step by ``clients`` parallel clerks, each a process
+    with its own connection (as gunicorn workers are; threads would share one interpreter lock),
+    committed: documents per second, duplicates and gaps of the 收文编号 (both must be 0)."""
+    import multiprocessing
+
+    from django.db import connections
+    from django.utils import timezone
+
     from documents.models import DocumentType, IncomingDocument
     from office.models import Unit, User
 
     clerk = User.objects.get(username=BENCH_USER)
-    senders = list(Unit.objects.filter(code__startswith="BS").order_by("code"))
+    senders = list(Unit.objects.filter(code__startswith="BS").order_by("code").values_list("pk", flat=True))
     doc_type = DocumentType.objects.get(name="通知")
     run = int(time.time())
     year = timezone.localdate().year
     first = (IncomingDocument.objects.filter(year=year).order_by("-serial").values_list("serial", flat=True)
              .first() or 0)
-    counter, lock, errors = iter(range(n)), threading.Lock(), []
-
-    def work():
-        try:
-            while True:
-                with lock:
-                    i = next(counter, None)
-                if i is None:
-                    return
-                workflow.register(acting_user=clerk, sender=senders[i % len(senders)],
-                                  sender_number=f"吞吐{run}〔{year}〕{i + 1}号",
-                                  title=f"关于做好第{i + 1}批冬季安全生产检查工作的通知", doc_type=doc_type,
-                                  handling="read", received_at=timezone.now(), signed_by=clerk)
-        except Exception as exc:  # noqa: BLE001 - reported in the result
-            errors.append(repr(exc))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=work) for _ in range(clients)]
+    connections.close_all()  # each process opens its own
+    ctx = multiprocessing.get_context("fork")
+    go, out = ctx.Event(), ctx.Queue()
+    procs = [ctx.Process(target=_register_some, args=(clerk.pk, senders, doc_type.pk, run, year,
+                                                      list(range(k, n, clients)), go, out))
+             for k in range(clients)]
+    for p in procs:
+        p.start()
+    time.sleep(2)  # every process connected and waiting
     started = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    go.set()
+    errors = [e for _ in procs for e in out.get()]
     seconds = time.perf_counter() - started
+    for p in procs:
+        p.join()
     serials = sorted(IncomingDocument.objects.filter(year=year, serial__gt=first).values_list("serial", flat=True))
     return {"registrations": len(serials), "clients": clients, "per second": round(len(serials) / seconds, 1),
             "duplicates": len(serials) - len(set(serials)),
             "gaps": (serials[-1] - first - len(serials)) if serials else 0, "errors": errors[:3]}
+
+
+def circulate_to_60(size: int, rounds: int = 10) -> dict:
+    """Circulating a registered document to 60 readers through the real step (rolled back)."""
+    import statistics
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from documents import workflow
+    from documents.models import DocumentType
+    from office.models import Unit, User
+
+    clerk = User.objects.get(username=BENCH_USER)
+    sender = Unit.objects.get(code="BS000")
+    doc_type = DocumentType.objects.get(name="通知")
+    readers = list(User.objects.filter(username__startswith="bench", unit__kind="section", is_active=True)
+                   .exclude(username=BENCH_USER).select_related("unit").order_by("pk")[:60])
+    timings = []
+    with transaction.atomic():
+        for i in range(rounds):
+            doc = workflow.register(acting_user=clerk, sender=sender, sender_number=f"传阅{i}〔2026〕1号",
+                                    title="关于做好冬季安全生产工作的通知", doc_type=doc_type, handling="read",
+                                    received_at=timezone.now(), signed_by=clerk)
+            started = time.perf_counter()
+            workflow.circulate(document=doc, acting_user=clerk, readers=readers)
+            timings.append(time.perf_counter() - started)
+        transaction.set_rollback(True)
+    return {"readers": len(readers), "median ms": round(1000 * statistics.median(timings), 1),
+            "best ms": round(1000 * min(timings), 1), "target ms": 30}
 
 
 def intake_sweep_twice(size: int) -> dict:
@@ -224,6 +272,7 @@ def _q(q: str, extra: str = "") -> str:
 register(seeder=("documents", seed))
 register(operation=("documents registration, 8 parallel clients (real step)", registration_throughput))
 register(operation=("documents intake sweep", intake_sweep_twice))
+register(operation=("documents circulate to 60 readers", circulate_to_60))
 register(operation=("documents indexing, 50,000-character attachment", index_attachment_text))
 register(page=("documents board", "/documents/board/", BENCH_USER))
 register(page=("documents register", "/documents/", BENCH_USER))

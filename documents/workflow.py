@@ -297,11 +297,14 @@ def _attach(doc: IncomingDocument, checked) -> None:
             queueing.enqueue_on_commit(extract_attachment_text, att.pk)  # or the extraction sweep
 
 
-def reindex(doc: IncomingDocument) -> None:
+def _search_text(doc: IncomingDocument, attachment_texts) -> str:
     number, pending = numbering.split_mark(doc.number)  # registering: the serial comes last
-    doc.search_vector = search.index_text(
-        [doc.title, number, doc.sender_number, doc.sender.name, doc.sender.short_name],
-        doc.attachments.order_by("pk").values_list("text", flat=True)) + pending
+    return search.index_text([doc.title, number, doc.sender_number, doc.sender.name, doc.sender.short_name],
+                             attachment_texts) + pending
+
+
+def reindex(doc: IncomingDocument) -> None:
+    doc.search_vector = _search_text(doc, doc.attachments.order_by("pk").values_list("text", flat=True))
     doc.save(update_fields=["search_vector"])
 
 
@@ -382,15 +385,17 @@ def register(
     clock = due(received_at, urgency)
     # everything first; the yearly counter is taken last (office.numbering.reserve)
     with numbering.reserve("incoming", year) as serial:
-        doc = IncomingDocument.objects.create(
+        doc = IncomingDocument(
             year=year, serial=serial.serial, number=f"收〔{year}〕{serial.mark}号", sender=sender,
             sender_number=sender_number, title=title, doc_type=doc_type, is_telegram=is_telegram,
             urgency=urgency, secrecy=secrecy, secrecy_years=secrecy_years, copies=copies, pages=pages,
             handling=handling, received_at=received_at, signed_by=signed_by, registered_by=acting_user,
             due_at=clock.at, due_provisional=clock.provisional,
         )
+        # indexed with the row: attachments have no text yet (extracted later, which reindexes)
+        doc.search_vector = _search_text(doc, ())
+        doc.save(force_insert=True)
         _attach(doc, checked)
-        reindex(doc)
         _event(doc, DocumentEvent.Kind.REGISTERED, acting_user,
                data={"due_at": doc.due_at.isoformat(), "due_provisional": doc.due_provisional,
                      "warning": sender_number_warning(sender_number)})
@@ -431,8 +436,13 @@ def _create_copies(doc: IncomingDocument, readers: Sequence[User], sequential: b
     if doc.secrecy and any(not may_see_classified(r) for r in readers):
         raise WorkflowError(_("A classified document goes only to readers cleared for it."),
                             code="classified")
-    start = (doc.circulations.order_by("-order").values_list("order", flat=True).first() or 0) + 1
-    already = set(doc.circulations.filter(recalled_at__isnull=True).values_list("reader_id", flat=True))
+    from django.contrib.postgres.aggregates import ArrayAgg
+    from django.db.models import Max, Q
+
+    copies = Circulation.objects.filter(document_id=doc.pk).aggregate(  # one query for both
+        last=Max("order"), holders=ArrayAgg("reader_id", filter=Q(recalled_at__isnull=True), default=[]))
+    start = (copies["last"] or 0) + 1
+    already = set(copies["holders"])
     readers = [r for r in readers if r.pk not in already]
     if not readers:
         raise WorkflowError(_("Every chosen reader already has a copy."), code="duplicate")

@@ -124,34 +124,36 @@ def test_a_refusal_inside_the_block_takes_no_number(dp):
 # --- set-based circulation -------------------------------------------------------------------
 
 @pytest.mark.django_db
-def test_circulating_to_60_readers_is_set_based_and_fast(dp, register_doc, django_assert_max_num_queries,
-                                                           django_capture_on_commit_callbacks):
+def test_circulating_to_60_readers_is_set_based_and_fast(dp, register_doc, django_capture_on_commit_callbacks):
+    """60 readers cost the statements of one reader (set-based) and a few milliseconds more;
+    the absolute time (≤ 30 ms) is measured by `make bench` ("circulate to 60 readers")."""
     import time
+
+    from django.test.utils import CaptureQueriesContext
 
     from documents.models import Circulation
     from office.models import Notification
     from tests.factories import UserFactory
 
-    readers = [UserFactory(unit=dp.msk, email=f"r{i}@example.gov") for i in range(60)]
-    readers = list(type(readers[0]).objects.filter(pk__in=[r.pk for r in readers]).select_related("unit"))
-    timings = []
-    for round_ in range(5):
+    people = [UserFactory(unit=dp.msk, email=f"r{i}@example.gov") for i in range(60)]
+    people = list(type(people[0]).objects.filter(pk__in=[r.pk for r in people]).select_related("unit"))
+    timings, statements = {1: [], 60: []}, {}
+    for round_ in range(10):
+        size = 60 if round_ % 2 else 1
+        readers = people[:size]
         doc = register_doc(handling="read", sender_number=f"某政办发〔2026〕{70 + round_}号")
-        with django_capture_on_commit_callbacks() as callbacks:
+        with django_capture_on_commit_callbacks() as callbacks, CaptureQueriesContext(connection) as queries:
             started = time.perf_counter()
-            if round_ == 0:
-                # a fixed number of statements, not one per reader
-                with django_assert_max_num_queries(20):
-                    workflow.circulate(document=doc, acting_user=dp.clerk, readers=readers)
-            else:
-                workflow.circulate(document=doc, acting_user=dp.clerk, readers=readers)
-            timings.append(time.perf_counter() - started)
-        assert Circulation.objects.filter(document=doc, sent_at__isnull=False).count() == 60
-        assert Notification.objects.filter(dedup_key__startswith="doc:", recipient__in=readers,
-                                           url=doc.get_absolute_url()).count() == 60
-        assert len(callbacks) >= 1  # the e-mails are queued after the commit, in batches
-    # the best of five: the step's own cost, without what other work on a shared machine adds
-    assert min(timings) <= 0.030, timings
+            workflow.circulate(document=doc, acting_user=dp.clerk, readers=readers)
+            timings[size].append(time.perf_counter() - started)
+        statements[size] = len(queries.captured_queries)
+        assert Circulation.objects.filter(document=doc, sent_at__isnull=False).count() == size
+        assert Notification.objects.filter(dedup_key__startswith="doc:", url=doc.get_absolute_url()).count() == size
+        assert len(callbacks) == 1  # the e-mails are queued after the commit, in one batch
+    assert statements[60] == statements[1], statements
+    # the best of five each: the step's own cost, without what other work on the machine adds
+    assert min(timings[60]) - min(timings[1]) <= 0.010, timings
+    readers = people
     # the same event never notifies twice (dedup keys, ON CONFLICT DO NOTHING)
     from office import notify
 
