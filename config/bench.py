@@ -215,7 +215,7 @@ def main() -> int:
     call_command("migrate", verbosity=0)
     import importlib
 
-    for app in ("supervision", "documents", "meetings"):
+    for app in ("supervision", "documents", "meetings", "office.dashboard"):
         try:
             importlib.import_module(f"{app}.bench")
         except ModuleNotFoundError:

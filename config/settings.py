@@ -86,7 +86,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
-    "axes",
+    "office.apps.AxesConfig",  # django-axes, its admin section named in Chinese
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -94,6 +94,10 @@ INSTALLED_APPS = [
     "supervision",
     "documents",
     "meetings",
+    "office.information",
+    "office.study",
+    "office.research",
+    "office.dashboard",
 ]
 
 MIDDLEWARE = [
@@ -222,6 +226,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     "office-purge-form-tokens": {
         "task": "office.tasks.purge_form_tokens",
         "schedule": crontab(minute=17, hour=3),
+        "options": {"expires": 60 * 60},
+    },
+    # daily, but each leader's summary is sent once per ISO week (office.dashboard.weekly)
+    "dashboard-weekly-summaries": {
+        "task": "office.dashboard.tasks.weekly_summaries",
+        "schedule": crontab(minute=0, hour=8),
         "options": {"expires": 60 * 60},
     },
 }
@@ -373,6 +383,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
+        # Django's own "django" logger has a console handler of its own while DEBUG is on and
+        # also propagates to the root's: every 403/404 line and traceback came out twice. One
+        # handler, the root's.
+        "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
         "axes": {"level": "WARNING"},

@@ -1,6 +1,9 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog
 
 from office.views import auth as auth_views
@@ -18,12 +21,18 @@ urlpatterns = [
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(),
          name="password_change_done"),
+    # browsers ask for /favicon.ico on pages without <link rel=icon> (downloads, PDFs)
+    path("favicon.ico", login_not_required(RedirectView.as_view(url=static("favicon.svg"), permanent=True))),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
     path("supervision/", include("supervision.urls")),
     path("documents/", include("documents.urls")),
     path("meetings/", include("meetings.urls")),
+    path("information/", include("office.information.urls")),
+    path("study/", include("office.study.urls")),
+    path("research/", include("office.research.urls")),
+    path("dashboard/", include("office.dashboard.urls")),
     path("", include("office.urls")),
 ]
 

@@ -16,8 +16,7 @@ class DocumentsConfig(AppConfig):
         roles.register_business_namespace("documents")
         desk.register_nav(desk.NavItem("documents", _("Incoming documents"), "documents:register",
                                        roles=frozenset(roles.BUSINESS_ROLES), order=20))
-        desk.register_panel(desk.DeskPanel("documents", _("My documents"),
-                                           "documents/_desk_panel.html", desk_panel.load, order=20))
+        desk.register_queues(desk.QueueSource("documents", desk_panel.queues, order=20))
         desk.register_nav(desk.NavItem("outgoing", _("Outgoing documents"), "documents:outgoing",
                                        roles=frozenset(roles.BUSINESS_ROLES), order=25))
         desk.register_panel(desk.DeskPanel("outgoing", _("Outgoing documents"),
@@ -40,3 +39,18 @@ class DocumentsConfig(AppConfig):
         demo.register_demo_loader(documents_demo.load)
         demo.register_demo_loader(outgoing_demo.load)
         printing.register_samples()
+
+        from documents import steps as document_steps
+        from documents.outgoing import steps as outgoing_steps
+        from office import audit
+
+        audit.register_action_labels("documents", {s.name: s.label for s in document_steps.STEPS})
+        audit.register_action_labels("documents", {
+            "register": _("Registered"), "view": _("Document opened"), "open_copy": _("Copy opened"),
+            "download_attachment": _("Attachment downloaded"), "export_register": _("Register exported"),
+            "print_slip": _("Routing slip printed"), "recall_copy": _("Copy recalled")})
+        audit.register_action_labels("outgoing", {s.name: s.label for s in outgoing_steps.STEPS})
+        audit.register_action_labels("outgoing", {
+            "create": _("Draft created"), "view": _("Document opened"), "preview": _("Preview printed"),
+            "download_pdf": _("Issued PDF downloaded"), "export_register": _("Register exported"),
+            "sign_for": _("Signed for"), "register_incoming": _("Registered as incoming")})

@@ -24,8 +24,10 @@ from office.forms import (
     BoundedDateField,
     BoundedDateTimeField,
     MultipleFileField,
+    PeopleChoiceField,
     PersonChoiceField,
     UnitChoiceField,
+    UnitsChoiceField,
     validate_single_line,
 )
 from office.models import Unit, User
@@ -108,8 +110,7 @@ class ReturnForm(forms.Form):
 
 
 class ReadersForm(forms.Form):
-    readers = forms.ModelMultipleChoiceField(label=_("Readers"), queryset=User.objects.none(),
-                                             widget=forms.SelectMultiple(attrs={"size": 8}))
+    readers = PeopleChoiceField(label=_("Readers"), queryset=User.objects.none())
     sequential = forms.BooleanField(label=_("In order, one after another"), required=False)
 
     def __init__(self, *args, **kwargs):
@@ -149,7 +150,7 @@ class ProposeForm(forms.Form):
 
 
 class TextForm(forms.Form):
-    text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(label=_("Content"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class InstructForm(TextForm):
@@ -165,11 +166,9 @@ class ReplyForm(TextForm):
 
 
 class AssignForm(forms.Form):
-    lead_unit = forms.ModelChoiceField(label=_("Lead unit (主办)"), queryset=_units())
-    co_units = forms.ModelMultipleChoiceField(label=_("Co-units (协办)"), queryset=_units(),
-                                              required=False,
-                                              widget=forms.SelectMultiple(attrs={"size": 4}))
-    handler = PersonChoiceField(label=_("Handler"),
+    lead_unit = UnitChoiceField(label=_("Lead unit (主办)"), queryset=_units())
+    co_units = UnitsChoiceField(label=_("Co-units (协办)"), queryset=_units(), required=False)
+    handler = PersonChoiceField(label=_("Handler"), narrow_by="lead_unit",
                                 queryset=User.objects.filter(is_active=True).select_related("unit")
                                 .exclude(groups__name__in=roles.ADMIN_ROLES).order_by("unit__kind", "username"))
     deadline = BoundedDateField(label=_("Handling deadline"), required=False, bound=Bound.DEADLINE,
@@ -189,8 +188,8 @@ class RecallForm(forms.Form):
 class SuperviseForm(forms.Form):
     requirement = forms.CharField(label=_("What the supervision item requires"),
                                   widget=forms.Textarea(attrs={"rows": 3}))
-    lead_unit = forms.ModelChoiceField(label=_("Lead unit"), queryset=_units())
-    responsible = PersonChoiceField(label=_("Responsible person"),
+    lead_unit = UnitChoiceField(label=_("Lead unit"), queryset=_units())
+    responsible = PersonChoiceField(label=_("Responsible person"), narrow_by="lead_unit",
                                     queryset=User.objects.filter(is_active=True).select_related("unit")
                                     .exclude(groups__name__in=roles.ADMIN_ROLES).order_by("unit__kind", "username"))
     deadline = BoundedDateField(label=_("Deadline"), required=False, bound=Bound.DEADLINE,
@@ -208,7 +207,7 @@ class SuperviseForm(forms.Form):
 class RegisterFilterForm(forms.Form):
     date_from = BoundedDateField(label=_("Received from"), required=False, bound=Bound.SUPPORTED)
     date_to = BoundedDateField(label=_("to"), required=False, bound=Bound.SUPPORTED)
-    sender = UnitChoiceField(label=_("Sending unit"), required=False, empty_label=_("All units"))
+    sender = UnitChoiceField(label=_("Sending unit"), required=False, which="active", empty_label=_("All units"))
     doc_type = forms.ModelChoiceField(label=_("Type"), required=False,
                                       queryset=DocumentType.objects.all(), empty_label=_("All types"))
     urgency = forms.ChoiceField(label=_("Urgency"), required=False,
@@ -217,3 +216,6 @@ class RegisterFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False,
                                choices=[("", _("All statuses")), *Status.choices])
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    clock = forms.ChoiceField(label=_("Same-day clock"), required=False, choices=[
+        ("", _("Any")), ("cleared", _("Cleared")), ("on_time", _("Cleared on time")),
+        ("pending", _("Still at the intake desk")), ("overdue", _("Overdue at the intake desk"))])

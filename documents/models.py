@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from office.dates import EARLIEST, EARLIEST_MOMENT, LATEST, LATEST_MOMENT
 from office.docnumbers import number_key
@@ -35,11 +36,12 @@ class DocumentType(models.Model):
 
 
 class Urgency(models.TextChoices):
+    # English msgids (with a context) so that English mode shows English badges; Chinese: 平急 ...
     NONE = "", _("Ordinary (平件)")
-    PINGJI = "pingji", _("平急 (telegram)")
-    JIAJI = "jiaji", _("加急")
-    TEJI = "teji", _("特急")
-    TETI = "teti", _("特提 (telegram)")
+    PINGJI = "pingji", pgettext_lazy("urgency", "Routine urgent (telegram)")
+    JIAJI = "jiaji", pgettext_lazy("urgency", "Urgent")
+    TEJI = "teji", pgettext_lazy("urgency", "Very urgent")
+    TETI = "teti", pgettext_lazy("urgency", "Flash (telegram)")
 
 
 DOCUMENT_URGENCIES = {Urgency.NONE, Urgency.JIAJI, Urgency.TEJI}
@@ -436,3 +438,23 @@ class DocumentEvent(TimelineEvent):
 
 
 from documents.outgoing.models import *  # noqa: E402,F401,F403  (outgoing documents: models Django must find)
+
+DEFAULT_INSTRUCTION_PHRASES = ("同意。", "请按拟办意见办理。", "请阅处。", "请抓紧落实，及时报告结果。", "已阅。")
+
+
+class InstructionPhrase(models.Model):
+    """常用批示语: one of a person's frequently used instruction phrases, offered as one-click
+    insertions on the instruction box. Edited by the person on /documents/phrases/."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.CASCADE,
+                              related_name="instruction_phrases")
+    text = models.CharField(_("phrase"), max_length=200)
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("instruction phrase")
+        verbose_name_plural = _("instruction phrases")
+        ordering = ["owner", "order", "pk"]
+
+    def __str__(self) -> str:
+        return self.text

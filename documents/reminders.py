@@ -21,11 +21,13 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from documents.models import DocumentSettings, IncomingDocument, Status, UrgencyRule
+from documents.workflow import title_param  # noqa: E402
 from office import notify, roles
 from office.models import Notification, OfficeSettings, User
+from office.notify import Msg
 from office.workdays import WorkCalendar
 
 
@@ -65,23 +67,26 @@ def sweep(*, now: dt.datetime | None = None) -> IntakeSweep:
             result.overdue += 1
             for uid in directors:
                 specs.append({"recipient_id": uid, "key": f"doc-overdue:{doc.pk}:{uid}", "url": url,
-                              "title": _("Overdue at the intake desk: %(title)s") % {"title": doc.public_title},
+                              "title": Msg(N_("Overdue at the intake desk: %(title)s"), title=title_param(doc)),
+                              "task": f"doc:{doc.pk}:registered",
                               "body": doc.number, "kind": "documents-overdue"})
         elif doc.urgency and doc.due_at - now <= dt.timedelta(minutes=conf.reminder_minutes_before):
             result.due_soon += 1
             for uid in clerk_and_head:
                 specs.append({"recipient_id": uid, "key": f"doc-soon:{doc.pk}:{uid}", "url": url,
-                              "title": _("Urgent, due at %(time)s: %(title)s")
-                              % {"time": timezone.localtime(doc.due_at).strftime("%H:%M"),
-                                 "title": doc.public_title},
+                              "title": Msg(N_("Urgent, due at %(time)s: %(title)s"),
+                                           time=timezone.localtime(doc.due_at).strftime("%H:%M"),
+                                           title=title_param(doc)),
+                              "task": f"doc:{doc.pk}:registered",
                               "body": doc.number, "kind": "documents-due"})
         if after_cutoff and doc.due_at > now:
             result.at_cutoff += 1
             for uid in clerk_and_head:
                 specs.append({"recipient_id": uid, "key": f"doc-cutoff:{doc.pk}:{local.date()}:{uid}",
                               "url": url, "body": doc.number, "kind": "documents-cutoff",
-                              "title": _("Still at the intake desk after the cutoff: %(title)s")
-                              % {"title": doc.public_title}})
+                              "task": f"doc:{doc.pk}:registered",
+                              "title": Msg(N_("Still at the intake desk after the cutoff: %(title)s"),
+                                           title=title_param(doc))})
     with transaction.atomic():
         keys = {s["key"] for s in specs}
         already = Notification.objects.filter(dedup_key__in=keys).count() if keys else 0

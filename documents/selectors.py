@@ -60,10 +60,45 @@ class RegisterFilters:
     status: str = ""
     handling: str = ""
     q: str = ""
+    # the same-day clock (CLOCKS): what today's board and the dashboard count
+    clock: str = ""
 
 
-def register(user, f: RegisterFilters, *, office: bool) -> QuerySet[IncomingDocument]:
+# --- the same-day clock: one predicate per figure of today's board and the dashboard ---------
+
+CLOCKS = ("cleared", "on_time", "pending", "overdue")
+
+
+def cleared_q() -> Q:
+    """Cleared: the document left the intake desk (``cleared_at`` is set once, when it does)."""
+    return Q(cleared_at__isnull=False)
+
+
+def on_time_q() -> Q:
+    """Cleared by its due time (当日文件当日清; urgent documents within their time limit)."""
+    return Q(cleared_at__isnull=False, cleared_at__lte=F("due_at"))
+
+
+def pending_q() -> Q:
+    """Still at the intake desk, whenever it arrived."""
+    return Q(cleared_at__isnull=True, status=Status.REGISTERED)
+
+
+def overdue_q(now: dt.datetime) -> Q:
+    """Still at the intake desk after its due time."""
+    return pending_q() & Q(due_at__lt=now)
+
+
+def clock_q(clock: str, now: dt.datetime) -> Q:
+    return {"cleared": cleared_q, "on_time": on_time_q, "pending": pending_q}.get(
+        clock, lambda: overdue_q(now))()
+
+
+def register(user, f: RegisterFilters, *, office: bool,
+             now: dt.datetime | None = None) -> QuerySet[IncomingDocument]:
     qs = visible_documents(user, office=office)
+    if f.clock in CLOCKS:
+        qs = qs.filter(clock_q(f.clock, now or timezone.now()))
     # ranges on the indexed column (office.dates.day_start), never received_at__date
     if f.date_from:
         qs = qs.filter(received_at__gte=dates.day_start(f.date_from))
@@ -123,16 +158,16 @@ def board(user, *, office: bool, now: dt.datetime | None = None) -> Board:
     start_30 = start_today - dt.timedelta(days=29)
     end = start_today + dt.timedelta(days=1)
     qs = visible_documents(user, office=office)
-    on_time = Q(cleared_at__isnull=False, cleared_at__lte=F("due_at"))
+    on_time = on_time_q()
     today_q = Q(received_at__gte=start_today, received_at__lt=end)
     agg = qs.filter(**_window(start_30, end)).aggregate(
         received=Count("pk", filter=today_q),
-        cleared=Count("pk", filter=today_q & Q(cleared_at__isnull=False)),
+        cleared=Count("pk", filter=today_q & cleared_q()),
         cleared_on_time=Count("pk", filter=today_q & on_time),
         received_30=Count("pk"),
         cleared_on_time_30=Count("pk", filter=on_time),
     )
-    pending = list(qs.filter(cleared_at__isnull=True, status=Status.REGISTERED)
+    pending = list(qs.filter(pending_q())
                    .select_related("sender", "doc_type").order_by("due_at", "pk"))
     b = Board(today=today, received=agg["received"], cleared=agg["cleared"],
               cleared_on_time=agg["cleared_on_time"], pending=pending,
@@ -221,3 +256,11 @@ def unit_names() -> list[tuple[str, str]]:
 
     return list(Unit.objects.filter(is_active=True).order_by("kind", "order").values_list(
         "name", "short_name"))
+
+
+def instruction_phrases(user) -> list[str]:
+    """The person's 常用批示语, or the office's defaults until they edit their own. One query."""
+    from documents.models import DEFAULT_INSTRUCTION_PHRASES, InstructionPhrase
+
+    own = list(InstructionPhrase.objects.filter(owner=user).order_by("order", "pk").values_list("text", flat=True))
+    return own or list(DEFAULT_INSTRUCTION_PHRASES)

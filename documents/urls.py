@@ -21,6 +21,7 @@ urlpatterns = [
     path("returned/", views.returned_list, name="returned"),
     path("board/", views.board, name="board"),
     path("new/", views.register_new, name="new"),
+    path("phrases/", views.instruction_phrases, name="phrases"),
     path("attachments/<int:pk>/", views.attachment, name="attachment"),
     path("<int:pk>/", views.document_detail, name="detail"),
     path("<int:pk>/slip.pdf", views.routing_slip, name="slip"),

@@ -15,7 +15,7 @@ from documents import forms, printing, selectors, workflow
 from documents.models import Circulation, DocumentAttachment, DocumentSettings, IncomingDocument
 from documents.steps import STEPS
 from documents.workflow import WorkflowError, is_document_office
-from office import audit, exports, once, paging
+from office import audit, exports, once, paging, roles
 from office.http import download, serve_stored_file
 from office.steps import StepPage, finish
 
@@ -37,7 +37,7 @@ def _filters(request) -> tuple[forms.RegisterFilterForm, selectors.RegisterFilte
             sender=d["sender"].pk if d["sender"] else None,
             doc_type=d["doc_type"].pk if d["doc_type"] else None,
             urgency={"": None, "plain": ""}.get(d["urgency"], d["urgency"]),
-            status=d["status"], q=d["q"])
+            status=d["status"], q=d["q"], clock=d["clock"])
     return form, f
 
 
@@ -148,6 +148,8 @@ def _page_context(request, doc: IncomingDocument) -> dict:
             (c for c in doc.circulations.all() if c.reader_id == request.user.pk and c.sent_at
              and not c.opened_at and not c.recalled_at and not c.lapsed_at), None),
         "now": timezone.now(),
+        # read only when the page shows the instruction box (a leader whose turn it is)
+        "phrases": lambda: selectors.instruction_phrases(request.user),
     }
 
 
@@ -213,3 +215,24 @@ def attachment(request, pk: int):
     audit.record("documents.download_attachment", actor=request.user, obj=att.document,
                  detail={"attachment": att.pk})  # not its name: that may be business content
     return serve_stored_file(att.file, filename=att.name, content_type=att.content_type)
+
+
+def instruction_phrases(request):
+    """常用批示语: the person edits their own frequently used instruction phrases (one a line)."""
+    if not roles.has_role(request.user, roles.COUNTY_LEADER, roles.OFFICE_DIRECTOR):
+        raise PermissionDenied
+    if request.method == "POST":
+        text = request.POST.get("phrases", "")
+        try:
+            outcome = once.run_once(
+                request.POST.get(once.FIELD), user=request.user,
+                action=lambda: workflow.set_instruction_phrases(acting_user=request.user, lines=text.splitlines()),
+                describe=lambda result: (reverse("documents:phrases"),
+                                         _("Your frequently used instructions were saved.")))
+        except WorkflowError as exc:
+            messages.error(request, exc.message)
+        else:
+            return finish(request, outcome, reverse("documents:phrases"))
+    else:
+        text = "\n".join(selectors.instruction_phrases(request.user))
+    return render(request, "documents/phrases.html", {"text": text})

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from documents import extract, search
 from documents.models import (
@@ -35,6 +36,7 @@ from documents.models import (
 from office import audit, bulk, dates, docnumbers, notify, numbering, queueing, roles
 from office.dates import Bound
 from office.models import Unit, User
+from office.notify import Msg
 from office.uploads import UploadPolicy, check_uploads
 from office.workdays import WorkCalendar
 from office.workflow import (
@@ -208,19 +210,40 @@ def _move(doc: IncomingDocument, user, name: str, kind: str, *, note: str = "",
         doc.cleared_at = timezone.now()
         fields.append("cleared_at")
     doc.save(update_fields=fields)
+    if previous != doc.status:
+        _resolve_status(doc, previous, user)
     event = _event(doc, kind, user, note=note, data=data, from_status=previous)
     audit.record(f"documents.{name}", actor=user, obj=doc,
                  detail={"from": previous, "to": doc.status, **(data or {})})
     return event
 
 
-def _notify(event: DocumentEvent, user_ids: Iterable[int], title: str, body: str = "") -> None:
+def _notify(event: DocumentEvent, user_ids: Iterable[int], title: Msg, body: str = "", *,
+            task: str = "") -> None:
+    """``task`` names the action asked for ("{uid}" becomes each recipient's id); the default is
+    the document's status (``_resolve_status`` resolves it when the status moves on)."""
     ids = {pk for pk in user_ids if pk and pk != event.actor_id}
+    task = task or f"doc:{event.document_id}:{event.document.status}"
     url = event.document.get_absolute_url()
     notify.notify_many([  # set-based: one insert for every reader (office.notify.notify_many)
         {"recipient_id": pk, "address": email, "key": f"doc:{event.pk}:{pk}", "title": title, "body": body,
-         "url": url, "kind": "documents"}
+         "url": url, "kind": "documents", "task": task.replace("{uid}", str(pk))}
         for pk, email in User.objects.filter(pk__in=ids, is_active=True).order_by("pk").values_list("pk", "email")])
+
+
+def title_param(doc: IncomingDocument):
+    """The document's title as a notification parameter: a classified document's never leaves
+    its pages (rendered as "(classified)" in the reader's language)."""
+    return Msg(N_("(classified)")) if doc.secrecy else doc.title
+
+
+def _resolve_status(doc: IncomingDocument, previous: str, user) -> None:
+    """The document left ``previous``: what was asked of anyone in that status is done."""
+    tasks = [f"doc:{doc.pk}:{previous}"]
+    if previous == S.INSTRUCTING:
+        tasks += [f"doc:{doc.pk}:instructing:{uid}"
+                  for uid in doc.instructions.values_list("leader_id", flat=True)]
+    notify.resolve(tasks, by=user)
 
 
 def sender_number_warning(sender_number: str) -> str:
@@ -465,7 +488,8 @@ def circulate(*, document: IncomingDocument, acting_user, readers: Sequence[User
     sent = _create_copies(doc, readers, sequential)
     event = _move(doc, acting_user, "circulate", DocumentEvent.Kind.CIRCULATED,
                   data={"readers": [str(r) for r in readers], "sequential": sequential})
-    _notify(event, sent, _("To read: %(title)s") % {"title": doc.public_title}, doc.number)
+    _notify(event, sent, Msg(N_("To read: %(title)s"), title=title_param(doc)), doc.number,
+            task=f"doc:{doc.pk}:read:{{uid}}")
     return doc
 
 
@@ -478,7 +502,8 @@ def add_readers(*, document: IncomingDocument, acting_user, readers: Sequence[Us
     sent = _create_copies(doc, readers, sequential)
     event = _move(doc, acting_user, "add_readers", DocumentEvent.Kind.CIRCULATED,
                   data={"readers": [str(r) for r in readers], "sequential": sequential})
-    _notify(event, sent, _("To read: %(title)s") % {"title": doc.public_title}, doc.number)
+    _notify(event, sent, Msg(N_("To read: %(title)s"), title=title_param(doc)), doc.number,
+            task=f"doc:{doc.pk}:read:{{uid}}")
     return doc
 
 
@@ -510,6 +535,7 @@ def read_copy(*, document: IncomingDocument, acting_user, comment: str = "") -> 
     copy.read_at, copy.comment = now, (comment or "").strip()
     copy.opened_at = copy.opened_at or now
     copy.save(update_fields=["read_at", "comment", "opened_at"])
+    notify.resolve([f"doc:{doc.pk}:read:{acting_user.pk}"], by=acting_user)
     event = _event(doc, DocumentEvent.Kind.READ, acting_user, note=copy.comment)
     audit.record("documents.read_copy", actor=acting_user, obj=doc)
     if copy.sequential:
@@ -523,7 +549,8 @@ def _send_next(doc: IncomingDocument, event: DocumentEvent) -> None:
     if nxt is not None:
         nxt.sent_at = timezone.now()
         nxt.save(update_fields=["sent_at"])
-        _notify(event, [nxt.reader_id], _("To read: %(title)s") % {"title": doc.public_title}, doc.number)
+        _notify(event, [nxt.reader_id], Msg(N_("To read: %(title)s"), title=title_param(doc)),
+                doc.number, task=f"doc:{doc.pk}:read:{{uid}}")
 
 
 @step("recall_copy")
@@ -537,6 +564,7 @@ def recall_copy(*, document: IncomingDocument, acting_user, circulation: Circula
                             code="opened")
     copy.recalled_at = timezone.now()
     copy.save(update_fields=["recalled_at"])
+    notify.resolve([f"doc:{doc.pk}:read:{copy.reader_id}"], by=acting_user)
     event = _event(doc, DocumentEvent.Kind.RECALLED, acting_user, data={"reader": str(copy.reader)})
     audit.record("documents.recall_copy", actor=acting_user, obj=doc, detail={"reader": copy.reader_id})
     if copy.sequential and copy.sent_at:
@@ -551,7 +579,7 @@ def submit_for_proposal(*, document: IncomingDocument, acting_user, note: str = 
     event = _move(doc, acting_user, "submit_for_proposal", DocumentEvent.Kind.SUBMITTED, note=note)
     directors = User.objects.filter(groups__name=roles.OFFICE_DIRECTOR, is_active=True)
     _notify(event, directors.values_list("pk", flat=True),
-            _("To propose: %(title)s") % {"title": doc.public_title}, doc.number)
+            Msg(N_("To propose: %(title)s"), title=title_param(doc)), doc.number)
     return doc
 
 
@@ -578,7 +606,8 @@ def propose(*, document: IncomingDocument, acting_user, proposal: str,
     event = _move(doc, acting_user, "propose", DocumentEvent.Kind.PROPOSED, note=proposal,
                   data={"leaders": [str(lead) for lead in leaders]},
                   fields=["proposal", "proposed_by", "proposed_at"])
-    _notify(event, [leaders[0].pk], _("To instruct: %(title)s") % {"title": doc.public_title}, proposal)
+    _notify(event, [leaders[0].pk], Msg(N_("To instruct: %(title)s"), title=title_param(doc)), proposal,
+            task=f"doc:{doc.pk}:instructing:{{uid}}")
     return doc
 
 
@@ -592,15 +621,17 @@ def instruct(*, document: IncomingDocument, acting_user, text: str) -> Instructi
     current = _current_instruction(doc)
     current.text, current.instructed_at = text, timezone.now()
     current.save(update_fields=["text", "instructed_at"])
+    notify.resolve([f"doc:{doc.pk}:instructing:{current.leader_id}"], by=acting_user)
     nxt = _current_instruction(doc)
     target = S.INSTRUCTING if nxt else S.INSTRUCTED
     event = _move(doc, acting_user, "instruct", DocumentEvent.Kind.INSTRUCTED, note=text,
                   target=target, checked=True)
     if nxt:
-        _notify(event, [nxt.leader_id], _("To instruct: %(title)s") % {"title": doc.public_title}, text)
+        _notify(event, [nxt.leader_id], Msg(N_("To instruct: %(title)s"), title=title_param(doc)), text,
+                task=f"doc:{doc.pk}:instructing:{{uid}}")
     else:
         _notify(event, [doc.registered_by_id, doc.proposed_by_id],
-                _("Instructed, to assign: %(title)s") % {"title": doc.public_title}, text)
+                Msg(N_("Instructed, to assign: %(title)s"), title=title_param(doc)), text)
     return current
 
 
@@ -640,7 +671,7 @@ def assign_handling(*, document: IncomingDocument, acting_user, lead_unit: Unit,
                           "handling_deadline_provisional"])
     doc.co_units.set(co)
     _notify(event, [handler.pk, lead_unit.head_id],
-            _("To handle: %(title)s") % {"title": doc.public_title}, doc.number)
+            Msg(N_("To handle: %(title)s"), title=title_param(doc)), doc.number)
     return doc
 
 
@@ -651,7 +682,7 @@ def record_result(*, document: IncomingDocument, acting_user, result: str) -> In
     doc.result = require_text(result, _("Describe the result."))
     event = _move(doc, acting_user, "record_result", DocumentEvent.Kind.RESULT, note=doc.result,
                   fields=["result"])
-    _notify(event, [doc.registered_by_id], _("Result recorded: %(title)s") % {"title": doc.public_title})
+    _notify(event, [doc.registered_by_id], Msg(N_("Result recorded: %(title)s"), title=title_param(doc)))
     return doc
 
 
@@ -690,6 +721,7 @@ def archive(*, document: IncomingDocument, acting_user) -> IncomingDocument:
         read_at__isnull=True, recalled_at__isnull=True, lapsed_at__isnull=True)
         .select_related("reader").order_by("order"))
     Circulation.objects.filter(pk__in=[c.pk for c in unread]).update(lapsed_at=doc.archived_at)
+    notify.resolve([f"doc:{doc.pk}:read:{c.reader_id}" for c in unread], by=acting_user)
     _move(doc, acting_user, "archive", DocumentEvent.Kind.ARCHIVED, checked=True,
           data={"lapsed": [str(c.reader) for c in unread]} if unread else None,
           fields=["archived_at", "closed_at"])
@@ -773,3 +805,24 @@ def recalculate_for_year(*, year: int, loaded: bool, cal: WorkCalendar, acting_u
         changed += 1
     DocumentEvent.objects.bulk_create(events)
     return changed
+
+
+@transaction.atomic
+def set_instruction_phrases(*, acting_user, lines: Sequence[str]) -> list[str]:
+    """Replace the person's 常用批示语 with ``lines`` (blank lines dropped, each at most 200
+    characters, duplicates kept once). Atomic; audited. Anyone may edit only their own."""
+    from documents.models import InstructionPhrase
+
+    phrases = []
+    for line in lines:
+        text = " ".join(str(line).split())
+        if not text or text in phrases:
+            continue
+        if len(text) > 200:
+            raise WorkflowError(_("A phrase may not be longer than 200 characters."), code="invalid")
+        phrases.append(text)
+    InstructionPhrase.objects.filter(owner=acting_user).delete()
+    InstructionPhrase.objects.bulk_create(
+        [InstructionPhrase(owner=acting_user, text=t, order=i) for i, t in enumerate(phrases)])
+    audit.record("documents.set_instruction_phrases", actor=acting_user, detail={"count": len(phrases)})
+    return phrases

@@ -23,3 +23,15 @@ class MeetingsConfig(AppConfig):
         })
         demo.register_demo_loader(meetings_demo.load)
         printing.register_samples()
+
+        from meetings import steps as meeting_steps
+        from office import audit
+
+        audit.register_action_labels("meetings", {
+            s.name: s.label for s in [*meeting_steps.MEETING_STEPS, *meeting_steps.TOPIC_STEPS]})
+        audit.register_action_labels("meetings", {
+            "create": _("Meeting created"), "submit_topic": _("Topic submitted"),
+            "screen_topic": _("Topic screened"), "sign_in": _("Signed in"),
+            "open_material": _("Material opened"), "print_notice": _("Notice printed"),
+            "print_summary": _("Minutes printed"), "export_discipline": _("Discipline report exported"),
+            "feed_link": _("Calendar feed link created")})

@@ -11,7 +11,16 @@ from meetings.models import Status as MeetingStatus
 from meetings.workflow import ATTACHMENTS
 from office import roles
 from office.dates import Bound
-from office.forms import BoundedDateField, DateInput, DateTimeInput, MultipleFileField, PersonChoiceField
+from office.forms import (
+    BoundedDateField,
+    DateInput,
+    DateTimeInput,
+    MultipleFileField,
+    PeopleChoiceField,
+    PersonChoiceField,
+    UnitChoiceField,
+    UnitsChoiceField,
+)
 from office.models import Unit, User
 
 
@@ -28,9 +37,7 @@ def _units():
     return Unit.objects.filter(is_active=True).exclude(kind=Unit.Kind.SUPERIOR)
 
 
-class PeopleField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.unit} · {obj.get_full_name()}" if obj.unit_id else obj.get_full_name()
+PeopleField = PeopleChoiceField
 
 
 class _Times(forms.Form):
@@ -79,8 +86,7 @@ class NoteForm(forms.Form):
 
 class AttendeesForm(forms.Form):
     users = PeopleField(label=_("People"), queryset=_people(), required=False)
-    units = forms.ModelMultipleChoiceField(label=_("Units (their head is invited)"), queryset=_units(),
-                                           required=False)
+    units = UnitsChoiceField(label=_("Units (their head is invited)"), queryset=_units(), required=False)
     kind = forms.ChoiceField(label=_("Attending as"), choices=Attendee.Kind.choices, initial=Attendee.Kind.ATTEND)
 
     def clean(self):
@@ -219,8 +225,8 @@ class MinutesForm(forms.Form):
 class DecisionForm(forms.Form):
     topic = _TopicChoice(label=_("Topic"), queryset=Topic.objects.none(), required=False)
     text = forms.CharField(label=_("Decision"), widget=forms.Textarea(attrs={"rows": 3}))
-    unit = forms.ModelChoiceField(label=_("Responsible unit"), queryset=_units())
-    responsible = PersonChoiceField(label=_("Responsible person"), queryset=_people())
+    unit = UnitChoiceField(label=_("Responsible unit"), queryset=_units())
+    responsible = PersonChoiceField(label=_("Responsible person"), queryset=_people(), narrow_by="unit")
     deadline = BoundedDateField(label=_("Deadline"), bound=Bound.DEADLINE)
 
     def __init__(self, *args, meeting: Meeting, **kwargs):
@@ -282,7 +288,7 @@ class TopicForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     background = forms.CharField(label=_("Background"), widget=forms.Textarea(attrs={"rows": 4}))
     request = forms.CharField(label=_("Decision requested"), widget=forms.Textarea(attrs={"rows": 3}))
-    unit = forms.ModelChoiceField(label=_("Submitting unit"), queryset=_units(), required=False)
+    unit = UnitChoiceField(label=_("Submitting unit"), queryset=_units(), required=False)
     leader = PersonChoiceField(label=_("Leader in charge"), queryset=_leaders(), required=False)
     files = MultipleFileField(label=_("Materials"), policy=ATTACHMENTS,
                               help_text=_("PDF, OFD, Word, WPS, Excel, images or text; 50 MB each."))
@@ -342,3 +348,7 @@ class ListFilterForm(forms.Form):
                               required=False)
     type = forms.ModelChoiceField(label=_("Meeting type"), queryset=MeetingType.objects.all(), required=False)
     status = forms.ChoiceField(label=_("Status"), choices=[("", _("All"))] + MeetingStatus.choices, required=False)
+    # the dashboard's figures: meetings in the next N days, ready or not
+    within = forms.IntegerField(required=False, min_value=1, max_value=366)
+    ready = forms.ChoiceField(required=False, choices=[("", _("Any")), ("yes", _("Ready")),
+                                                       ("no", _("Not ready"))])

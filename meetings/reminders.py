@@ -24,10 +24,12 @@ import datetime as dt
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from meetings.models import NOTICED, Attendee, Event, Meeting, MeetingReminder, MeetingSettings
 from office import sweeps
 from office.models import User
+from office.notify import Msg
 from office.workdays import WorkCalendar
 
 A = Attendee.Response
@@ -84,9 +86,9 @@ def plan(*, now: dt.datetime | None = None, cal: WorkCalendar | None = None) -> 
     return sweeps.store_planned(MeetingReminder, rows)
 
 
-def _message(meeting: Meeting) -> tuple[str, str]:
+def _message(meeting: Meeting) -> tuple[Msg, str]:
     start = timezone.localtime(meeting.starts_at)
-    title = _("Reminder: %(title)s at %(time)s") % {"title": meeting.title, "time": start.strftime("%m-%d %H:%M")}
+    title = Msg(N_("Reminder: %(title)s at %(time)s"), title=meeting.title, time=start.strftime("%m-%d %H:%M"))
     return title, _("Place: %(place)s.") % {"place": meeting.place}
 
 

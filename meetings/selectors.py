@@ -45,12 +45,27 @@ def mine_q(user) -> Q:
     return Q(created_by=user) | Q(presiding=user) | Q(clerk=user) | Exists(attending)
 
 
-def meeting_list(user, *, scope: str = "mine", type_id=None, status: str = "") -> QuerySet[Meeting]:
+def coming_q(days: int, now: dt.datetime) -> Q:
+    """Meetings still to be held that start in the next ``days`` days (from ``now``)."""
+    return Q(status__in=list(UPCOMING), starts_at__gte=now, starts_at__lt=now + dt.timedelta(days=days))
+
+
+def ready_q(ready: bool) -> Q:
+    """Marked ready (会前检查 done: ``Status.READY``), or not yet."""
+    return Q(status=Status.READY) if ready else ~Q(status=Status.READY)
+
+
+def meeting_list(user, *, scope: str = "mine", type_id=None, status: str = "", within: int | None = None,
+                 ready: bool | None = None, now: dt.datetime | None = None) -> QuerySet[Meeting]:
     qs = visible_meetings(user)
     if scope == "mine":
         qs = qs.filter(mine_q(user))
     elif scope == "upcoming":
         qs = qs.filter(status__in=list(UPCOMING))
+    if within:
+        qs = qs.filter(coming_q(within, now or timezone.now()))
+    if ready is not None:
+        qs = qs.filter(ready_q(ready))
     if type_id:
         qs = qs.filter(type_id=type_id)
     if status:

@@ -48,20 +48,24 @@ def business(view):
 def meeting_list(request):
     form = forms.ListFilterForm(request.GET or None)
     organiser = permissions.sees_all(request.user)
-    scope, type_id, status = "mine", None, ""
+    scope, type_id, status, within, ready = "mine", None, "", None, None
     if form.is_valid():
         data = form.cleaned_data
         scope = data["scope"] or scope
         type_id = data["type"].pk if data["type"] else None
         status = data["status"]
-    page = paging.page(request, selectors.meeting_list(request.user, scope=scope, type_id=type_id, status=status),
-                       30)
+        within, ready = data["within"], {"yes": True, "no": False}.get(data["ready"])
+    meetings = selectors.meeting_list(request.user, scope=scope, type_id=type_id, status=status,
+                                      within=within, ready=ready)
+    # the "within N days" banner states how many: counted exactly (a few days of meetings)
+    page = paging.page(request, meetings, 30, count=meetings.count() if within else None)
     query = request.GET.copy()
     query.pop("page", None)
     cal = WorkCalendar.load()
     for m in page:
         m.day_off = not cal.is_working_day(timezone.localdate(m.starts_at))
-    context = {"form": form, "page": page, "scope": scope, "query": query.urlencode(),
+    context = {"form": form, "page": page, "scope": scope, "query": query.urlencode(), "within": within,
+               "ready": ready,
                "organiser": permissions.is_organiser(request.user), "sees_all": organiser,
                "may_see_discipline": permissions.may_see_discipline(request.user),
                "scopes": [("mine", _("My meetings")), ("upcoming", _("Upcoming")), ("all", _("All"))]}

@@ -32,6 +32,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from meetings import ics, permissions, signin
 from meetings.models import (
@@ -58,6 +59,7 @@ from meetings.models import (
 )
 from office import audit, dates, notify, numbering
 from office.models import Unit, User
+from office.notify import Msg
 from office.uploads import UploadPolicy, check_uploads
 from office.workdays import WorkCalendar
 from office.workflow import WorkflowError, audited_step, require_text
@@ -147,6 +149,8 @@ def _move_status(meeting: Meeting, user, step_name: str, *, note: str = "", data
         fields.append("status")
     if fields:
         meeting.save(update_fields=fields)
+    if previous != meeting.status:  # the approval asked for is done (approved, returned, cancelled)
+        notify.resolve([f"meeting:{meeting.pk}:approve"], by=user)
     event = _event(meeting, step_name, user, from_status=previous, to_status=meeting.status, note=note,
                    data=data)
     audit.record(f"meetings.{step_name}", actor=user, obj=meeting,
@@ -162,14 +166,15 @@ def _record(meeting: Meeting, user, step_name: str, *, note: str = "", data: dic
     return event
 
 
-def _notify(event: Event, user_ids: Iterable, title: str, body: str = "", *,
-            attachment: Callable | None = None, include_actor: bool = False) -> int:
-    """Notify each recipient once per event; ``attachment(user)`` gives the e-mail's file."""
+def _notify(event: Event, user_ids: Iterable, title: Msg, body: str = "", *,
+            attachment: Callable | None = None, include_actor: bool = False, task: str = "") -> int:
+    """Notify each recipient once per event; ``attachment(user)`` gives the e-mail's file;
+    ``task`` the action asked for (``notify.resolve`` when it is done, by whoever does it)."""
     ids = {pk for pk in user_ids if pk and (include_actor or pk != event.actor_id)}
     count = 0
     for user in User.objects.filter(pk__in=ids, is_active=True).order_by("pk"):
         created = notify.notify(user, key=f"meeting:{event.pk}:{user.pk}", title=title, body=body,
-                                url=event.meeting.get_absolute_url(), kind="meeting",
+                                url=event.meeting.get_absolute_url(), kind="meeting", task=task,
                                 attachment=attachment(user) if attachment else None)
         count += created is not None
     return count
@@ -339,7 +344,7 @@ def _create_meeting(*, acting_user, type, title, starts_at, ends_at, room, locat
     audit.record("meetings.create", actor=acting_user, obj=meeting,
                  detail={"starts_at": meeting.starts_at.isoformat(), "room": str(room or location)})
     if meeting.presiding_id != acting_user.pk:
-        _notify(event, [meeting.presiding_id], _("Meeting planned: %(title)s") % {"title": title},
+        _notify(event, [meeting.presiding_id], Msg(N_("Meeting planned: %(title)s"), title=title),
                 _when(meeting))
     return meeting
 
@@ -399,7 +404,7 @@ def move(*, meeting: Meeting, acting_user, starts_at: dt.datetime, ends_at: dt.d
                     data={"before": before, "after": after, "sequence": meeting.sequence})
     if meeting.notice_sent_at is not None:
         _notify(event, people_to_inform(meeting),
-                _("Meeting moved: %(title)s, now %(when)s") % {"title": meeting.title, "when": _when(meeting)},
+                Msg(N_("Meeting moved: %(title)s, now %(when)s"), title=meeting.title, when=_when(meeting)),
                 _("Place: %(place)s. %(reason)s") % {"place": meeting.place, "reason": reason or ""},
                 attachment=lambda user: ics.invitation_attachment(meeting, user), include_actor=True)
     return meeting
@@ -417,12 +422,12 @@ def cancel(*, meeting: Meeting, acting_user, reason: str) -> Meeting:
                          extra_fields=["cancelled_at", "cancel_reason", "sequence"])
     _book(meeting, None, acting_user)
     if meeting.notice_sent_at is not None:
-        _notify(event, people_to_inform(meeting), _("Meeting cancelled: %(title)s") % {"title": meeting.title},
+        _notify(event, people_to_inform(meeting), Msg(N_("Meeting cancelled: %(title)s"), title=meeting.title),
                 reason, attachment=lambda user: ics.cancellation_attachment(meeting, user), include_actor=True)
     submitters = meeting.topics.exclude(status__in=[Topic.Status.REJECTED, Topic.Status.WITHDRAWN]) \
         .values_list("submitted_by_id", flat=True)
     _notify(event, list(submitters) + [meeting.presiding_id],
-            _("Meeting cancelled: %(title)s") % {"title": meeting.title}, reason)
+            Msg(N_("Meeting cancelled: %(title)s"), title=meeting.title), reason)
     return meeting
 
 
@@ -469,7 +474,7 @@ def remove_attendee(*, meeting: Meeting, acting_user, attendee: Attendee, reason
                     data={"user": attendee.user_id, "name": attendee.user.get_full_name()})
     if meeting.notice_sent_at is not None:
         ids = [attendee.user_id] + ([attendee.substitute_id] if attendee.response == A.SUBSTITUTE else [])
-        _notify(event, ids, _("You are no longer invited: %(title)s") % {"title": meeting.title},
+        _notify(event, ids, Msg(N_("You are no longer invited: %(title)s"), title=meeting.title),
                 reason or "", attachment=lambda user: ics.cancellation_attachment(meeting, user),
                 include_actor=True)
     return attendee
@@ -505,8 +510,8 @@ def submit_for_approval(*, meeting: Meeting, acting_user) -> Meeting:
     if not current_attendees(meeting).exists():
         raise WorkflowError(_("Nobody is invited yet."), code="no_attendees")
     event = _move_status(meeting, acting_user, "submit_for_approval")
-    _notify(event, [meeting.presiding_id], _("Please approve the meeting: %(title)s") % {"title": meeting.title},
-            _when(meeting))
+    _notify(event, [meeting.presiding_id], Msg(N_("Please approve the meeting: %(title)s"), title=meeting.title),
+            _when(meeting), task=f"meeting:{meeting.pk}:approve")
     return meeting
 
 
@@ -519,7 +524,7 @@ def approve(*, meeting: Meeting, acting_user, note: str = "") -> Meeting:
     attendees = list(current_attendees(meeting).values_list("user_id", flat=True))
     event = _move_status(meeting, acting_user, "approve", note=(note or "").strip(),
                          data={"agenda": agenda, "attendees": attendees}, extra_fields=["approved_at"])
-    _notify(event, _organisers(meeting), _("Meeting approved: %(title)s") % {"title": meeting.title}, note)
+    _notify(event, _organisers(meeting), Msg(N_("Meeting approved: %(title)s"), title=meeting.title), note)
     return meeting
 
 
@@ -530,13 +535,13 @@ def return_for_revision(*, meeting: Meeting, acting_user, reason: str) -> Meetin
     reason = require_text(reason, _("Say what should change."))
     meeting.approved_at = None
     event = _move_status(meeting, acting_user, "return_for_revision", note=reason, extra_fields=["approved_at"])
-    _notify(event, _organisers(meeting), _("Meeting returned for revision: %(title)s") % {"title": meeting.title},
+    _notify(event, _organisers(meeting), Msg(N_("Meeting returned for revision: %(title)s"), title=meeting.title),
             reason)
     return meeting
 
 
 def _send_notice_to(meeting: Meeting, event: Event, user_ids: Iterable[int]) -> int:
-    return _notify(event, user_ids, _("Meeting notice: %(title)s") % {"title": meeting.title},
+    return _notify(event, user_ids, Msg(N_("Meeting notice: %(title)s"), title=meeting.title),
                    _("%(when)s, %(place)s. Presiding: %(presiding)s. Please answer on the meeting page.") % {
                        "when": _when(meeting), "place": meeting.place,
                        "presiding": meeting.presiding.get_full_name()},
@@ -561,7 +566,7 @@ def send_notice(*, meeting: Meeting, acting_user) -> int:
     sent = _send_notice_to(meeting, event, people_to_inform(meeting))
     submitters = meeting.topics.filter(status=Topic.Status.ACCEPTED).values_list("submitted_by_id", flat=True)
     _notify(event, set(submitters) - people_to_inform(meeting),
-            _("Your topic is on the agenda: %(title)s") % {"title": meeting.title}, _when(meeting))
+            Msg(N_("Your topic is on the agenda: %(title)s"), title=meeting.title), _when(meeting))
     event.data["notified"] = sent
     event.save(update_fields=["data"])
     return sent
@@ -607,14 +612,14 @@ def answer(*, meeting: Meeting, acting_user, response: str, reason: str = "",
     name = acting_user.get_full_name()
     if attendee.response == A.LEAVE_REQUESTED:
         _notify(event, [meeting.presiding_id] + list(_organisers(meeting)),
-                _("Leave requested by %(name)s: %(title)s") % {"name": name, "title": meeting.title}, reason)
+                Msg(N_("Leave requested by %(name)s: %(title)s"), name=name, title=meeting.title), reason)
     if attendee.response == A.SUBSTITUTE and attendee.substitute_id != previous_substitute:
         _notify(event, [substitute.pk],
-                _("Please attend for %(name)s: %(title)s") % {"name": name, "title": meeting.title},
+                Msg(N_("Please attend for %(name)s: %(title)s"), name=name, title=meeting.title),
                 _when(meeting), attachment=lambda user: ics.invitation_attachment(meeting, user))
     if previous_substitute and previous_substitute != attendee.substitute_id:
         _notify(event, [previous_substitute],
-                _("You no longer attend for %(name)s: %(title)s") % {"name": name, "title": meeting.title},
+                Msg(N_("You no longer attend for %(name)s: %(title)s"), name=name, title=meeting.title),
                 attachment=lambda user: ics.cancellation_attachment(meeting, user))
     return attendee
 
@@ -633,8 +638,8 @@ def decide_leave(*, meeting: Meeting, acting_user, attendee: Attendee, approve: 
     attendee.save(update_fields=["response", "leave_decided_by", "leave_decided_at", "leave_note"])
     event = _record(meeting, acting_user, "decide_leave", note=attendee.leave_note,
                     data={"user": attendee.user_id, "approved": approve})
-    title = (_("Leave approved: %(title)s") if approve else _("Leave refused, please attend: %(title)s")) % {
-        "title": meeting.title}
+    title = Msg(N_("Leave approved: %(title)s") if approve else N_("Leave refused, please attend: %(title)s"),
+                title=meeting.title)
     _notify(event, [attendee.user_id], title, attendee.leave_note)
     return attendee
 
@@ -674,8 +679,8 @@ def submit_topic(*, meeting: Meeting, acting_user, title: str, background: str, 
     event = _record(meeting, acting_user, "submit_topic", note=title,
                     data={"topic": topic.pk, "late": topic.is_late, "materials": len(materials)}, obj=topic)
     _notify(event, _screeners() | _organisers(meeting),
-            (_("Late topic submitted: %(title)s") if topic.is_late else _("Topic submitted: %(title)s"))
-            % {"title": title}, f"{unit} · {meeting.title}")
+            Msg(N_("Late topic submitted: %(title)s") if topic.is_late else N_("Topic submitted: %(title)s"),
+                title=title), f"{unit} · {meeting.title}", task=f"topic:{topic.pk}:screen")
     return topic
 
 
@@ -763,9 +768,10 @@ def screen_topic(*, topic: Topic, acting_user, decision: str, note: str = "",
     event = _record(meeting, acting_user, "screen_topic", note=note,
                     data={"topic": topic.pk, "title": topic.title, "decision": decision,
                           "carried_to": carried.pk if carried else None}, obj=topic)
-    titles = {"accept": _("Topic accepted for the agenda: %(title)s"),
-              "defer": _("Topic deferred: %(title)s"), "reject": _("Topic rejected: %(title)s")}
-    _notify(event, [topic.submitted_by_id], titles[decision] % {"title": topic.title}, note)
+    notify.resolve([f"topic:{topic.pk}:screen"], by=acting_user)
+    titles = {"accept": N_("Topic accepted for the agenda: %(title)s"),
+              "defer": N_("Topic deferred: %(title)s"), "reject": N_("Topic rejected: %(title)s")}
+    _notify(event, [topic.submitted_by_id], Msg(titles[decision], title=topic.title), note)
     return topic
 
 
@@ -846,7 +852,7 @@ def mark_ready(*, meeting: Meeting, acting_user) -> Meeting:
         raise WorkflowError(_("Not ready: %(missing)s") % {"missing": " ".join(missing)}, code="not_ready")
     meeting.ready_at = timezone.now()
     event = _move_status(meeting, acting_user, "mark_ready", extra_fields=["ready_at"])
-    _notify(event, [meeting.presiding_id], _("Meeting ready: %(title)s") % {"title": meeting.title},
+    _notify(event, [meeting.presiding_id], Msg(N_("Meeting ready: %(title)s"), title=meeting.title),
             _when(meeting))
     return meeting
 
@@ -1062,7 +1068,8 @@ def submit_summary(*, meeting: Meeting, acting_user) -> Summary:
     summary.status = Summary.Status.REVIEW
     summary.save(update_fields=["status"])
     event = _record(meeting, acting_user, "submit_summary", data={"summary": summary.pk})
-    _notify(event, _screeners(), _("Please review the summary of %(title)s") % {"title": meeting.title})
+    _notify(event, _screeners(), Msg(N_("Please review the summary of %(title)s"), title=meeting.title),
+            task=f"summary:{summary.pk}:review")
     return summary
 
 
@@ -1080,13 +1087,14 @@ def review_summary(*, meeting: Meeting, acting_user, approve: bool, note: str = 
     summary.status = Summary.Status.REVIEWED if approve else Summary.Status.DRAFT
     summary.reviewed_by, summary.reviewed_at = acting_user, timezone.now()
     summary.save(update_fields=["status", "reviewed_by", "reviewed_at"])
+    notify.resolve([f"summary:{summary.pk}:review"], by=acting_user)
     event = _record(meeting, acting_user, "review_summary", note=note,
                     data={"summary": summary.pk, "approved": approve})
     if approve:
-        _notify(event, [meeting.presiding_id], _("Please sign off the summary of %(title)s") % {
-            "title": meeting.title}, note)
+        _notify(event, [meeting.presiding_id], Msg(N_("Please sign off the summary of %(title)s"),
+                                                   title=meeting.title), note, task=f"summary:{summary.pk}:signoff")
     else:
-        _notify(event, [summary.drafted_by_id], _("Summary returned: %(title)s") % {"title": meeting.title}, note)
+        _notify(event, [summary.drafted_by_id], Msg(N_("Summary returned: %(title)s"), title=meeting.title), note)
     return summary
 
 
@@ -1119,11 +1127,12 @@ def sign_summary(*, meeting: Meeting, acting_user) -> Summary:
         summary.number = minutes_number(meeting.type, year, serial.mark)
         summary.save(update_fields=["present", "absent", "attending", "signed_by", "signed_at", "status", "year",
                                     "sequence", "number"])
+        notify.resolve([f"summary:{summary.pk}:signoff"], by=acting_user)
         event = _move_status(meeting, acting_user, "sign_summary", data={"number": summary.number})
         units_heads = Unit.objects.filter(pk__in=meeting.decisions.values("unit_id")).values_list("head_id",
                                                                                                   flat=True)
         _notify(event, people_to_inform(meeting) | set(units_heads) | _organisers(meeting),
-                _("Minutes issued: %(number)s %(title)s") % {"number": summary.number, "title": meeting.title})
+                Msg(N_("Minutes issued: %(number)s %(title)s"), number=summary.number, title=meeting.title))
     return summary
 
 
@@ -1202,8 +1211,8 @@ def record_conveyance(*, meeting: Meeting, acting_user, unit: Unit, conveyed_on:
                                        note=(note or "").strip(), recorded_by=acting_user)
     event = _record(meeting, acting_user, "record_conveyance", note=record.note,
                     data={"unit": str(unit), "on": conveyed_on.isoformat(), "method": method})
-    _notify(event, _organisers(meeting), _("%(unit)s conveyed the decisions of %(title)s") % {
-        "unit": unit, "title": meeting.title}, record.note)
+    _notify(event, _organisers(meeting), Msg(N_("%(unit)s conveyed the decisions of %(title)s"), unit=unit,
+                                             title=meeting.title), record.note)
     return record
 
 
@@ -1220,7 +1229,7 @@ def add_feedback(*, meeting: Meeting, acting_user, text: str, decision: Decision
     event = _record(meeting, acting_user, "add_feedback", note=text,
                     data={"decision": decision.pk if decision else None})
     _notify(event, _organisers(meeting) | {meeting.presiding_id},
-            _("Feedback on %(title)s") % {"title": meeting.title}, text)
+            Msg(N_("Feedback on %(title)s"), title=meeting.title), text)
     return record
 
 

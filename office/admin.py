@@ -50,13 +50,68 @@ class KeepHistoryAdmin(admin.ModelAdmin):
         return obj is None or not history.has_history(obj)
 
 
+class ImportForm(forms.Form):
+    workbook = forms.FileField(label=_("Workbook (.xlsx)"))
+    dry_run = forms.BooleanField(label=_("Check only, save nothing"), required=False, initial=True)
+
+
 @admin.register(Unit)
 class UnitAdmin(KeepHistoryAdmin):
-    list_display = ("name", "short_name", "code", "kind", "head", "is_active")
+    list_display = ("name", "short_name", "code", "kind", "head", "liaison_secretary",
+                    "liaison_director", "is_active")
     list_filter = ("kind", "is_active")
     search_fields = ("name", "short_name", "code")
-    autocomplete_fields = ("head",)
+    autocomplete_fields = ("head", "liaison_secretary", "liaison_director")
     ordering = ("kind", "order", "code")
+
+    def get_urls(self):
+        from django.urls import path
+
+        return [
+            path("import/", self.admin_site.admin_view(self.import_view), name="office_unit_import"),
+            path("import/template.xlsx", self.admin_site.admin_view(self.import_template),
+                 name="office_unit_import_template"),
+            *super().get_urls(),
+        ]
+
+    def may_import(self, request) -> bool:
+        """Units and staff accounts are the system administrator's (三员分立)."""
+        return request.user.is_superuser or roles.has_role(request.user, roles.SYSTEM_ADMIN)
+
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(request, {**(extra_context or {}),
+                                                 "may_import": self.may_import(request)})
+
+    def import_template(self, request):
+        from office import staff_import
+        from office.http import download
+
+        if not self.may_import(request):
+            raise PermissionDenied
+        return download(staff_import.template_workbook(), "staff-import-template.xlsx",
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+    def import_view(self, request):
+        """Upload → a check that lists every wrong row (sheet, row, reason) → all saved or none."""
+        from django.template.response import TemplateResponse
+
+        from office import staff_import
+
+        if not self.may_import(request):
+            raise PermissionDenied
+        result = refused = None
+        form = ImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                result = staff_import.import_workbook(
+                    form.cleaned_data["workbook"].read(), acting_user=request.user,
+                    dry_run=form.cleaned_data["dry_run"])
+            except staff_import.ImportRefused as exc:
+                refused = str(exc)
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "form": form,
+                   "result": result, "refused": refused, "title": _("Import units and staff from Excel")}
+        return TemplateResponse(request, "admin/office/unit/import.html", context,
+                                status=400 if (refused or (result and result.errors)) else 200)
 
 
 @admin.register(Post)
@@ -262,6 +317,12 @@ class StaffAdmin(BaseUserAdmin):
         return not (roles.user_roles(obj) & set(roles.ADMIN_ROLES))
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups":
+            from django.contrib.admin.widgets import FilteredSelectMultiple
+
+            kwargs["widget"] = FilteredSelectMultiple(_("roles"), is_stacked=False)
+            kwargs["help_text"] = _("A person gets what each of their roles may do. "
+                                    "An administrator holds one administrator role and no other.")
         if db_field.name == "user_permissions" and not request.user.is_superuser:
             # individual grants are limited to what roles do not cover (e.g. 机要员 clearance)
             kwargs["queryset"] = Permission.objects.filter(
@@ -518,15 +579,32 @@ class OfficeSettingsAdmin(admin.ModelAdmin):
         return False
 
 
+class ActionFilter(admin.SimpleListFilter):
+    """The audit list's filter by action, by their names (``office.audit.action_label``)."""
+
+    title = _("action")
+    parameter_name = "action"
+
+    def lookups(self, request, model_admin):
+        return audit.known_actions()
+
+    def queryset(self, request, queryset):
+        return queryset.filter(action=self.value()) if self.value() else queryset
+
+
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ("at", "actor_name", "action", "result", "object_repr", "ip_address")
-    list_filter = ("result", "action", ("at", admin.DateFieldListFilter))
+    list_display = ("at", "actor_name", "action_name", "result", "object_repr", "ip_address")
+    list_filter = ("result", ActionFilter, ("at", admin.DateFieldListFilter))
     search_fields = ("actor_name", "action", "object_repr", "ip_address")
     date_hierarchy = "at"
     list_per_page = 100
     actions = ["export_csv"]
     readonly_fields = [f.name for f in AuditEvent._meta.fields]
+
+    @admin.display(description=_("action"), ordering="action")
+    def action_name(self, obj):
+        return audit.action_label(obj.action)
 
     def has_add_permission(self, request):
         return False
@@ -556,11 +634,11 @@ class AuditEventAdmin(admin.ModelAdmin):
         response["Content-Disposition"] = f'attachment; filename="audit-{stamp}.csv"'
         response.write("\ufeff")  # so spreadsheet programs read UTF-8
         writer = csv.writer(response)
-        writer.writerow(["time", "user", "action", "result", "object_type", "object_id",
+        writer.writerow(["time", "user", "action", "action_name", "result", "object_type", "object_id",
                          "object", "address", "detail"])
         for e in queryset.select_related("content_type").order_by("at", "pk").iterator():
             writer.writerow(safe_row([
-                timezone.localtime(e.at).isoformat(), e.actor_name, e.action, e.result,
+                timezone.localtime(e.at).isoformat(), e.actor_name, e.action, audit.action_label(e.action), e.result,
                 e.content_type.model if e.content_type_id else "", e.object_id, e.object_repr,
                 e.ip_address or "", json.dumps(e.detail, ensure_ascii=False),
             ]))
@@ -572,7 +650,10 @@ admin.site.unregister(Group)
 
 @admin.register(Group)
 class RoleAdmin(GroupAdmin):
-    """Roles come from the table in ``office.roles``: never deleted (``office.history``)."""
+    """Roles come from the table in ``office.roles``: never deleted (``office.history``). A
+    role shows by its Chinese name (``Group.__str__``, office.apps), its code beside it."""
+
+    list_display = ("__str__", "name")
 
     def get_actions(self, request):
         actions = super().get_actions(request)

@@ -122,3 +122,68 @@ def record(
         return event
     event.save(force_insert=True)
     return event
+
+
+# ---------------------------------------------------------------------------------------------
+# What an action code means, in the reader's language: the one mapping the audit list, its
+# filter and its export use. The core's own actions are listed here; each workflow app adds its
+# steps' labels (``register_action_labels``, from its AppConfig.ready) so "documents.circulate"
+# reads 收文 · 传阅. An unknown code is shown as it is.
+from django.utils.translation import gettext_lazy as _  # noqa: E402
+
+_ACTION_LABELS: dict[str, Any] = {
+    "auth.login": _("Login"),
+    "auth.login_failed": _("Failed login"),
+    "auth.logout": _("Logout"),
+    "auth.locked_out": _("Account locked after failed logins"),
+    "auth.unlock": _("Account unlocked"),
+    "auth.password_change": _("Password changed"),
+    "auth.password_reset": _("Password reset by an administrator"),
+    "auth.mfa_enrolled": _("Second factor enrolled"),
+    "auth.mfa_failed": _("Wrong second-factor code"),
+    "auth.mfa_reset": _("Second factor reset"),
+    "auth.mfa_recovery_codes": _("Recovery codes issued"),
+    "admin.add": _("Admin: added"),
+    "admin.change": _("Admin: changed"),
+    "admin.delete": _("Admin: deleted"),
+    "admin.denied": _("Admin: refused"),
+    "admin.grant_refused": _("Admin: role grant refused"),
+    "access.denied": _("Access refused (403)"),
+    "access.not_found": _("Object not visible (404)"),
+    "audit.query": _("Audit trail viewed"),
+    "audit.export": _("Audit trail exported"),
+    "calendar.load_year": _("Calendar year loaded"),
+    "calendar.unload_year": _("Calendar year removed"),
+    "notifications.mark_read": _("Notifications marked read"),
+    "notifications.email_failed": _("Notification e-mail failed"),
+    "rule.revise": _("Rule revised"),
+    "rule.acknowledge": _("Rule acknowledged"),
+    "staff.import": _("Staff and units imported"),
+}
+_MODULE_LABELS: dict[str, Any] = {
+    "documents": _("Incoming"),
+    "outgoing": _("Outgoing"),
+    "supervision": _("Supervision"),
+    "meetings": _("Meetings"),
+}
+
+
+def register_action_labels(module: str, labels: dict[str, Any]) -> None:
+    """A workflow app names its actions (``{"circulate": _("Circulate")}`` for
+    ``documents.circulate``); labels registered first are kept."""
+    for name, label in labels.items():
+        _ACTION_LABELS.setdefault(f"{module}.{name}", label)
+
+
+def action_label(code: str) -> str:
+    """How the audit list shows an action: 收文 · 传阅, 登录, … (the code when unknown)."""
+    label = _ACTION_LABELS.get(code)
+    if label is None:
+        return code
+    module = _MODULE_LABELS.get(code.partition(".")[0])
+    return f"{module} · {label}" if module else str(label)
+
+
+def known_actions() -> list[tuple[str, str]]:
+    """Every named action, by its label: the audit list's filter."""
+    return sorted(((code, action_label(code)) for code in _ACTION_LABELS), key=lambda c: c[1])

@@ -28,6 +28,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from office import audit
 from office.models import CalendarDay, CalendarYear, OfficeSettings
@@ -278,8 +279,8 @@ def notify_missing(today: dt.date | None = None) -> int:
     sent = 0
     for year in cov.missing:
         stage = "now" if year <= cov.today.year else "ahead"
-        title = (_("Load the %(year)d working-day calendar now") if stage == "now"
-                 else _("Load the %(year)d working-day calendar")) % {"year": year}
+        title = notify.Msg(N_("Load the %(year)d working-day calendar now") if stage == "now"
+                           else N_("Load the %(year)d working-day calendar"), year=year)
         body = " ".join(cov.messages_for(year))
         for user in admins:
             if notify.notify(user, key=f"calendar-missing:{year}:{stage}:{user.pk}", title=title,

@@ -4,7 +4,10 @@ changes nothing. Workflow apps add their demo data through ``register_demo_loade
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+import datetime as dt
+from collections.abc import Callable, Iterator
+from unittest import mock
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
@@ -167,8 +170,65 @@ def enroll_demo_devices() -> int:
     return count
 
 
+def office_moment(working_days_ago: int, hour: int, minute: int = 0) -> dt.datetime:
+    """Demo only: a moment in office hours ``working_days_ago`` working days before today
+    (0: today, or the last working day when today is a day off), never in the future (a time
+    still to come today falls on the previous working day). Demo documents arrive, and demo
+    steps happen, at such moments: never on a Sunday night."""
+    from office.workdays import WorkCalendar
+
+    cal = WorkCalendar.load()
+    today = timezone.localdate()
+    day = today if cal.is_working_day(today) else cal.add_working_days(today, -1)
+    if working_days_ago:
+        day = cal.add_working_days(day, -working_days_ago)
+    moment = timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
+    if moment > timezone.now():
+        moment = timezone.make_aware(dt.datetime.combine(cal.add_working_days(day, -1), dt.time(hour, minute)))
+    return moment
+
+
+def later(moment: dt.datetime, working_minutes: int) -> dt.datetime:
+    """Demo only: ``working_minutes`` of office time after ``moment``, but not after now."""
+    from office.workdays import WorkCalendar
+
+    return min(WorkCalendar.load().add_working_minutes(moment, working_minutes),
+               timezone.now() - dt.timedelta(minutes=1))
+
+
+@contextlib.contextmanager
+def happening_at(moment: dt.datetime, *timelines) -> Iterator[None]:
+    """Demo only: the workflow steps run inside happen at ``moment``: ``timezone.now()`` answers
+    it, and the rows of ``timelines`` (TimelineEvent models, whose default captured the real
+    clock) written inside are dated it. So a demo document's timeline is spread over the days
+    it took, as a real one is. The audit trail keeps the real time (it cannot be changed)."""
+    from office.models import Notification
+
+    models = (*timelines, Notification)
+    marks = {m: m.objects.order_by("-pk").values_list("pk", flat=True).first() or 0 for m in models}
+    with mock.patch("django.utils.timezone.now", return_value=moment):
+        yield
+    for model, last in marks.items():
+        model.objects.filter(pk__gt=last).update(created_at=moment)
+
+
 def all_people() -> list[tuple]:
     return STAFF + _unit_people()
+
+
+# 归口: each secretary and deputy director answers for a set of departments and townships
+LIAISON_SECRETARIES = ("hesy", "majl", "gaop", "linxr")
+LIAISON_DIRECTORS = ("zhaolh", "sunm")
+
+
+def _assign_liaison(units: dict) -> None:
+    people = dict(User.objects.filter(username__in=LIAISON_SECRETARIES + LIAISON_DIRECTORS)
+                  .values_list("username", "pk"))
+    counties = [u for u in units.values() if u.kind in (D, T)]
+    for i, unit in enumerate(sorted(counties, key=lambda u: (u.kind, u.order))):
+        secretary = people.get(LIAISON_SECRETARIES[i % len(LIAISON_SECRETARIES)])
+        director = people.get(LIAISON_DIRECTORS[i % len(LIAISON_DIRECTORS)])
+        Unit.objects.filter(pk=unit.pk).update(liaison_secretary_id=secretary, liaison_director_id=director)
 
 
 @transaction.atomic
@@ -225,6 +285,7 @@ def load_demo() -> dict[str, int]:
             services.revise_rule(rule=rule, acting_user=system_admin, title=r["title"],
                                  body=r["body"], in_force_from=start)
 
+    _assign_liaison(units)
     enroll_demo_devices()
     for loader in _extra_loaders:
         loader()

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.models import ModelChoiceIterator
-from django.forms.utils import flatatt
-from django.utils.html import conditional_escape, format_html
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 
@@ -21,27 +21,108 @@ def validate_single_line(value) -> None:
                               code="control_characters")
 
 
+# What an empty choice says (instead of Django's "---------"); office.apps makes it the default
+# of every choice field, the admin's included.
+EMPTY_CHOICE = _("Choose")
+
+
+@functools.lru_cache(maxsize=8192)
+def pinyin_keys(text: str) -> str:
+    """What a picker also finds ``text`` by: for each word of it, the pinyin initials and the
+    full pinyin ("秘书科 · 王建国" → "msk mishuke wjg wangjianguo"), so typing wjg or wang finds
+    王建国. Without pypinyin installed, nothing (the pickers still search the characters)."""
+    try:
+        from pypinyin import Style, lazy_pinyin
+    except ImportError:  # pragma: no cover - a dependency; the pickers degrade to plain search
+        return ""
+    keys: list[str] = []
+    for word in re.split(r"[\s·、，,（）()]+", text):
+        if word and re.search(r"[\u3400-\u9fff]", word):
+            keys.append("".join(lazy_pinyin(word, style=Style.FIRST_LETTER, errors="ignore")))
+            keys.append("".join(lazy_pinyin(word, errors="ignore")))
+    return " ".join(k for k in keys if k).lower()
+
+
+class _Picker:
+    """A select with search (Tom Select, vendored in static/vendor/tom-select; started by
+    static/js/zhengban.js on every ``select[data-picker]``): type 王, wang or wjg to find 王建国;
+    a multiple picker adds one choice per click (no Ctrl-click) and shows each as a removable
+    tag. ``narrow_by`` names another field of the form whose value (a unit) keeps only the
+    options of that unit (each option carries its ``data-unit``): the responsible person is
+    picked among the lead unit's staff. Without JavaScript it is the plain select."""
+
+    def __init__(self, attrs=None, choices=(), *, narrow_by: str | None = None):
+        attrs = {"data-picker": "", **(attrs or {})}
+        attrs.pop("size", None)
+        if narrow_by:
+            attrs["data-narrow-by"] = narrow_by
+        super().__init__(attrs, choices)
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        widget_attrs = context["widget"]["attrs"]
+        widget_attrs["data-no-match"] = str(_("No match"))
+        widget_attrs["data-remove"] = str(_("Remove"))
+        return context
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if value not in ("", None):
+            keys = pinyin_keys(str(label))
+            if keys:
+                option["attrs"]["data-pinyin"] = keys
+            unit_id = getattr(getattr(value, "instance", None), "unit_id", None)
+            if unit_id:
+                option["attrs"]["data-unit"] = unit_id
+        return option
+
+
+class PickerSelect(_Picker, forms.Select):
+    pass
+
+
+class PickerSelectMultiple(_Picker, forms.SelectMultiple):
+    pass
+
+
+def _person_label(obj) -> str:
+    return f"{obj.unit} · {obj.get_full_name()}" if obj.unit_id else obj.get_full_name()
+
+
 class PersonChoiceField(forms.ModelChoiceField):
+    """One person, searchable by name, unit and pinyin. ``narrow_by="lead_unit"`` keeps the
+    choice among that field's unit's staff (the form still checks it)."""
+
+    widget = PickerSelect
+
+    def __init__(self, *args, narrow_by: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if narrow_by:
+            self.widget.attrs["data-narrow-by"] = narrow_by
+
     def label_from_instance(self, obj):
-        return f"{obj.unit} · {obj.get_full_name()}" if obj.unit_id else obj.get_full_name()
+        return _person_label(obj)
 
 
-class PlainSelect(forms.Select):
-    """A <select> written directly, without a template per <option> (a unit list has dozens)."""
+class PeopleChoiceField(forms.ModelMultipleChoiceField):
+    """Several people (readers, attendees): a searchable picker, one click per person."""
 
-    def render(self, name, value, attrs=None, renderer=None):
-        final = self.build_attrs(self.attrs, attrs)
-        final["name"] = name
-        chosen = set(self.format_value(value))
-        options = [
-            f'<option value="{conditional_escape(v)}"{" selected" if str(v) in chosen else ""}>'
-            f"{conditional_escape(label)}</option>"
-            for v, label in self.choices
-        ]
-        return mark_safe(format_html("<select{}>", flatatt(final)) + "".join(options) + "</select>")
+    widget = PickerSelectMultiple
+
+    def label_from_instance(self, obj):
+        return _person_label(obj)
+
+
+class UnitsChoiceField(forms.ModelMultipleChoiceField):
+    """Several units (co-units, recipients): a searchable picker, one click per unit."""
+
+    widget = PickerSelectMultiple
 
 
 class _CachedUnits(ModelChoiceIterator):
+    """The options of a unit picker from ``office.selectors.unit_choices`` (cached in the
+    process): rendering the list reads no unit row."""
+
     def __iter__(self):
         from office.selectors import unit_choices
 
@@ -56,24 +137,32 @@ class _CachedUnits(ModelChoiceIterator):
 
 
 class UnitChoiceField(forms.ModelChoiceField):
-    """A unit picked from ``office.selectors.unit_choices`` (cached): rendering the list reads
-    no unit row; the chosen unit is read when the form is cleaned."""
+    """One unit (lead unit, sending unit), searchable by name and pinyin. With ``which``
+    ("active" / "county", and no queryset) its options come from ``office.selectors.unit_choices``
+    (cached: a filter form reads no unit row to render); the chosen unit is read when cleaned."""
 
-    iterator = _CachedUnits
-    widget = PlainSelect
+    widget = PickerSelect
 
-    def __init__(self, *, which: str = "active", **kwargs):
-        from office.models import Unit
-
+    def __init__(self, *args, which: str | None = None, **kwargs):
         self.which = which
-        queryset = Unit.objects.filter(is_active=True)
-        if which == "county":
-            queryset = queryset.exclude(kind=Unit.Kind.SUPERIOR)
-        super().__init__(queryset=queryset, **kwargs)
+        if which is not None:
+            from office.models import Unit
+
+            queryset = Unit.objects.filter(is_active=True)
+            if which == "county":
+                queryset = queryset.exclude(kind=Unit.Kind.SUPERIOR)
+            kwargs["queryset"] = queryset
+            self.iterator = _CachedUnits
+        super().__init__(*args, **kwargs)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
+    """The browser's file input speaks the browser's language ("Choose Files", "No file
+    chosen"); this one says 选择文件 / 未选择文件 and then the chosen files' names (zhengban.js):
+    a button (the label of the hidden input) and the names beside it."""
+
     allow_multiple_selected = True
+    template_name = "office/widgets/file_input.html"
 
 
 class MultipleFileField(forms.FileField):
@@ -103,18 +192,42 @@ class MultipleFileField(forms.FileField):
         return cleaned
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
+# Dates and times are typed (or picked) as 2026-11-30 and 14:30 whatever the browser's locale:
+# text inputs with this pattern (a browser's own date input would show 11/30/2026 in an English
+# browser). zhengban.js adds a button beside each that opens the browser's calendar and writes
+# the picked day back in this form. The server reads ISO too (2026-11-30T14:30).
+DATE_PATTERN = r"\d{4}-\d{1,2}-\d{1,2}"
+TIME_PATTERN = r"\d{1,2}:\d{2}"
 
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
+
+class DateInput(forms.DateInput):
+    input_type = "text"
+
+    def __init__(self, attrs=None, **kwargs):
+        attrs = {"data-date": "", "pattern": DATE_PATTERN, "placeholder": "yyyy-mm-dd",
+                 "maxlength": 10, "autocomplete": "off", "data-pick": _("Pick a date"),
+                 "title": _("A date like 2026-11-30"), **(attrs or {})}
+        super().__init__(attrs=attrs, format="%Y-%m-%d", **kwargs)
 
 
 class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
+    input_type = "text"
 
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+    def __init__(self, attrs=None, **kwargs):
+        attrs = {"data-datetime": "", "pattern": rf"{DATE_PATTERN}[ T]{TIME_PATTERN}",
+                 "placeholder": "yyyy-mm-dd hh:mm", "maxlength": 16, "autocomplete": "off",
+                 "data-pick": _("Pick a date and time"),
+                 "title": _("A date and time like 2026-11-30 14:30"), **(attrs or {})}
+        super().__init__(attrs=attrs, format="%Y-%m-%d %H:%M", **kwargs)
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "text"
+
+    def __init__(self, attrs=None, **kwargs):
+        attrs = {"pattern": TIME_PATTERN, "placeholder": "hh:mm", "maxlength": 5,
+                 "autocomplete": "off", "title": _("A time like 14:30"), **(attrs or {})}
+        super().__init__(attrs=attrs, format="%H:%M", **kwargs)
 
 
 class DeadlineInput(DateInput):

@@ -24,6 +24,7 @@ import time
 from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from office import audit, roles
 
@@ -231,7 +232,7 @@ def reset(*, user, acting_user) -> int:
     removed = TOTPDevice.objects.filter(user=user).delete()[0]
     removed += StaticDevice.objects.filter(user=user).delete()[0]
     audit.record("auth.mfa_reset", actor=acting_user, obj=user, detail={"removed": removed})
-    notify.notify(user, kind="security", title=_("Your second factor was reset"),
+    notify.notify(user, kind="security", title=notify.Msg(N_("Your second factor was reset")),
                   body=_("%(admin)s removed your authenticator app and recovery codes. If you did "
                          "not ask for this, tell the security administrator at once.")
                   % {"admin": acting_user.get_full_name()})

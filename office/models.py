@@ -38,6 +38,16 @@ class Unit(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("head"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="headed_units",
     )
+    # 归口: the secretary and the deputy director (分管主任) the unit answers to in the office;
+    # their desks show the unit's documents in flight and its overdue supervision items
+    liaison_secretary = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("liaison secretary (归口秘书)"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="liaison_units",
+        help_text=_("The secretary this unit answers to in the office (归口)."))
+    liaison_director = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("deputy director in charge (分管主任)"), null=True,
+        blank=True, on_delete=models.SET_NULL, related_name="directed_units",
+        help_text=_("The office director or deputy who has this unit in charge (分管)."))
     order = models.PositiveIntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -397,6 +407,15 @@ class Notification(models.Model):
     attachment_name = models.CharField(_("attachment"), max_length=100, blank=True)
     attachment_type = models.CharField(_("attachment type"), max_length=100, blank=True)
     attachment_data = models.BinaryField(_("attachment data"), null=True, blank=True, editable=False)
+    # what the notification means, rendered in the reader's language (office.notify.Msg):
+    # {"msgid": "To read: %(title)s", "params": {"title": ...}}; empty for old rows (``title``)
+    message = models.JSONField(_("message"), default=dict, blank=True)
+    # the action it asks for ("doc:42:proposing"): when anyone does it, office.notify.resolve()
+    # marks every notification of that task resolved, and it no longer counts as open
+    task = models.CharField(_("task"), max_length=120, blank=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("resolved by"), null=True,
+                                    blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         verbose_name = _("notification")
@@ -406,6 +425,8 @@ class Notification(models.Model):
             models.Index(fields=["recipient", "-created_at"], name="notif_recipient_recent"),
             models.Index(fields=["recipient"], condition=Q(read_at__isnull=True),
                          name="notif_unread"),
+            models.Index(fields=["task"], condition=Q(resolved_at__isnull=True) & ~Q(task=""),
+                         name="notif_open_task"),
             models.Index(fields=["created_at"],
                          condition=Q(send_email=True, email_sent_at__isnull=True),
                          name="notif_email_pending"),
@@ -413,6 +434,18 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def display_title(self) -> str:
+        """The title in the active language (the stored ``title`` for rows without a message)."""
+        from office.notify import Msg
+
+        msg = Msg.from_json(self.message)
+        return msg.render() if msg is not None else self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.read_at is None and self.resolved_at is None
 
     @property
     def audit_repr(self) -> str:

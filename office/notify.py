@@ -12,6 +12,15 @@ data)``): a meeting's .ics invitation, update or cancellation. It is stored with
 notification, so the e-mail that goes out later (by the task, or by the sweep after a dead
 worker or a broker outage) carries exactly the file of the moment it was notified; the inbox
 shows the notification without it.
+
+**What a notification means** (``Msg``): a title is stored as its English msgid and parameters
+(``Notification.message``) and rendered in the reader's language when shown; ``title`` keeps
+the rendering in the office's language for the e-mail subject and for old rows.
+
+**A notification that asks for an action** carries a ``task`` ("doc:42:proposing"): when the
+action is done — by whoever does it — the step calls ``resolve(["doc:42:proposing"], by=user)``
+and every notification of that task stops counting as open (the badge counts unread notifications
+that are not resolved). The ``dedup_key`` rules are unchanged: a task is not a key.
 """
 
 from __future__ import annotations
@@ -45,6 +54,63 @@ def one_line(text) -> str:
     return CONTROL_CHARACTERS.sub(" ", str(text)).strip()
 
 
+class Msg:
+    """A message by meaning: an English msgid (marked for translation where it is written, with
+    ``gettext_noop``) and its parameters; a parameter may itself be a ``Msg`` (a label that is
+    translated too, e.g. an urgency). ``str()`` renders it in the active language."""
+
+    __slots__ = ("msgid", "params")
+
+    def __init__(self, msgid: str, **params):
+        self.msgid = str(msgid)
+        self.params = params
+
+    def as_json(self) -> dict:
+        return {"msgid": self.msgid,
+                "params": {k: (v.as_json() if isinstance(v, Msg) else v if isinstance(v, int) else str(v))
+                           for k, v in self.params.items()}}
+
+    @classmethod
+    def from_json(cls, data) -> Msg | None:
+        if not isinstance(data, dict) or not isinstance(data.get("msgid"), str):
+            return None
+        params = {k: (cls.from_json(v) if isinstance(v, dict) else v)
+                  for k, v in (data.get("params") or {}).items()}
+        return cls(data["msgid"], **params)
+
+    def render(self) -> str:
+        from django.utils.translation import gettext
+
+        params = {k: (v.render() if isinstance(v, Msg) else v) for k, v in self.params.items()}
+        for text in (gettext(self.msgid), self.msgid):
+            try:
+                return text % params if params else text
+            except (KeyError, ValueError, TypeError):
+                continue
+        return self.msgid
+
+    def render_default(self) -> str:
+        """In the office's language (settings.LANGUAGE_CODE): the stored title, the e-mail."""
+        from django.utils import translation
+
+        with translation.override(settings.LANGUAGE_CODE):
+            return self.render()
+
+    def __str__(self) -> str:
+        return self.render()
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Msg) and self.as_json() == other.as_json()
+
+    __hash__ = None
+
+
+def _title_fields(title) -> dict:
+    if isinstance(title, Msg):
+        return {"title": one_line(title.render_default())[:200], "message": title.as_json()}
+    return {"title": one_line(title)[:200]}
+
+
 class Attachment(NamedTuple):
     """A file sent with a notification's e-mail, e.g. ("invite.ics", "text/calendar;
     method=REQUEST; charset=utf-8", b"BEGIN:VCALENDAR...")."""
@@ -64,8 +130,9 @@ def _attachment_fields(attachment: Attachment | None) -> dict:
 def notify(
     recipient,
     *,
-    title: str,
+    title: str | Msg,
     key: str | None = None,
+    task: str = "",
     body: str = "",
     url: str = "",
     kind: str = "info",
@@ -74,14 +141,16 @@ def notify(
 ) -> Notification | None:
     """Store a notification for ``recipient`` unless one with ``key`` exists; queue its e-mail
     on commit. Returns the new notification, or None when the key was already used.
+    ``title`` is best a ``Msg`` (shown in the reader's language); ``task`` names the action the
+    notification asks for (see ``resolve``).
 
     Safe inside a caller's transaction: a duplicate key rolls back only its own savepoint."""
     key = key or f"once:{uuid.uuid4()}"
     try:
         with transaction.atomic():
             notification = Notification.objects.create(
-                recipient=recipient, dedup_key=key[:200], kind=kind, title=one_line(title)[:200],
-                body=str(body), url=url, send_email=email and bool(recipient.email),
+                recipient=recipient, dedup_key=key[:200], kind=kind, task=task[:120],
+                **_title_fields(title), body=str(body), url=url, send_email=email and bool(recipient.email),
                 **_attachment_fields(attachment),
             )
     except IntegrityError:
@@ -94,10 +163,10 @@ def notify(
 
 
 def notify_many(specs: list[dict]) -> dict[str, int]:
-    """Store many notifications at once (one INSERT … ON CONFLICT DO NOTHING per 1,000); each
-    spec has ``recipient_id``, ``key``, ``title`` and optionally ``body``, ``url``, ``kind``,
-    ``email`` (bool), ``attachment`` (an ``Attachment``), ``address`` (the recipient's e-mail
-    address when the caller has it: no query for them).
+    """Store many notifications at once (one INSERT … SELECT, ON CONFLICT DO NOTHING: ``office.bulk``);
+    each spec has ``recipient_id``, ``key``, ``title`` and optionally ``body``, ``url``, ``kind``,
+    ``email`` (bool), ``attachment`` (an ``Attachment``), ``task``, ``address`` (the recipient's
+    e-mail address when the caller has it: no query for them); ``title`` may be a ``Msg``.
     Keys already used are skipped.
     Returns {key: notification id} for every key (new or existing). E-mails of the new ones are
     queued after the commit, in batches. Call inside a transaction."""
@@ -118,17 +187,20 @@ def notify_many(specs: list[dict]) -> dict[str, int]:
         for s in specs:
             n = notify(User(pk=s["recipient_id"], email=emails.get(s["recipient_id"]) or ""), key=s["key"],
                        title=s["title"], body=s.get("body", ""), url=s.get("url", ""), kind=s.get("kind", "info"),
-                       email=s.get("email", True), attachment=s.get("attachment"))
+                       email=s.get("email", True), attachment=s.get("attachment"), task=s.get("task", ""))
             if n is not None:
                 out[s["key"][:200]] = n.pk
         return out
     from office import bulk
 
+    titles = [_title_fields(s["title"]) for s in specs]
     fresh = bulk.insert(Notification, rows={
         "recipient_id": [s["recipient_id"] for s in specs],
         "dedup_key": [s["key"][:200] for s in specs],
         "kind": [s.get("kind", "info") for s in specs],
-        "title": [one_line(s["title"])[:200] for s in specs],
+        "task": [s.get("task", "")[:120] for s in specs],
+        "title": [t["title"] for t in titles],
+        "message": [t.get("message", {}) for t in titles],
         "body": [str(s.get("body", "")) for s in specs],
         "url": [s.get("url", "") for s in specs],
         "send_email": [s.get("email", True) and bool(emails.get(s["recipient_id"])) for s in specs],
@@ -241,6 +313,21 @@ def pending_email_ids(limit: int = 500) -> list[int]:
     )
 
 
+def resolve(tasks, *, by=None) -> int:
+    """The actions named by ``tasks`` are done (by ``by``, whoever that is): every open
+    notification of those tasks stops counting. Idempotent; call inside the step's transaction."""
+    tasks = [t for t in tasks if t]
+    if not tasks:
+        return 0
+    return Notification.objects.filter(task__in=tasks, resolved_at__isnull=True).update(
+        resolved_at=timezone.now(), resolved_by=by if getattr(by, "pk", None) else None)
+
+
+def open_q() -> Q:
+    """A notification still open: unread and not resolved (what the badge counts)."""
+    return Q(read_at__isnull=True, resolved_at__isnull=True)
+
+
 @transaction.atomic
 def mark_read(*, user, notification_ids=None) -> int:
     """Mark the user's notifications read (all unread ones when no ids are given)."""
@@ -252,3 +339,25 @@ def mark_read(*, user, notification_ids=None) -> int:
     count = qs.update(read_at=timezone.now())
     audit.record("notifications.mark_read", actor=user, detail={"count": count})
     return count
+
+
+def parse_title(title: str, msgids) -> Msg | None:
+    """The ``Msg`` an old notification's stored title was rendered from (in the office's
+    language), or None: used by the migrations that give old rows their meaning."""
+    import re
+
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        for msgid in msgids:
+            rendered = translation.gettext(msgid)
+            names = re.findall(r"%\((\w+)\)([sd])", rendered)
+            pattern = re.escape(rendered)
+            for name, conv in names:
+                pattern = pattern.replace(re.escape(f"%({name}){conv}"),
+                                          f"(?P<{name}>-?\\d+)" if conv == "d" else f"(?P<{name}>.+)", 1)
+            match = re.fullmatch(pattern, title)
+            if match:
+                params = {n: (int(match[n]) if c == "d" else match[n]) for n, c in names}
+                return Msg(msgid, **params)
+    return None

@@ -69,6 +69,8 @@ class Reservation:
     # --- what the block saved -------------------------------------------------------------
 
     def holds(self, value) -> bool:
+        if hasattr(value, "as_json"):  # an office.notify.Msg: its parameters
+            value = value.as_json()
         if isinstance(value, str):
             return self.mark in value
         if isinstance(value, bool):

@@ -48,18 +48,24 @@ post_delete.connect(_units_changed, sender=Unit, dispatch_uid="office.selectors.
 
 
 def unread_count(user) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    """Notifications still open: unread and not resolved by the action they asked for."""
+    from office.notify import open_q
+
+    return Notification.objects.filter(open_q(), recipient=user).count()
 
 
 def recent_notifications(user, *, limit: int = 10, unread_only: bool = False) -> list[Notification]:
     qs = Notification.objects.filter(recipient=user)
     if unread_only:
-        qs = qs.filter(read_at__isnull=True)
+        from office.notify import open_q
+
+        qs = qs.filter(open_q())
     return list(qs.order_by("-created_at", "-pk")[:limit])
 
 
 def notifications_page(user) -> QuerySet[Notification]:
-    return Notification.objects.filter(recipient=user).order_by("-created_at", "-pk")
+    return (Notification.objects.filter(recipient=user).select_related("resolved_by")
+            .order_by("-created_at", "-pk"))
 
 
 def _versions_in_force(on: dt.date) -> Q:
@@ -106,10 +112,10 @@ class RuleStatus:
     acknowledged_at: dt.datetime | None
 
 
-def rule_library(user, on: dt.date | None = None) -> list[RuleStatus]:
+def rule_library(user, on: dt.date | None = None, *, rules: list[Rule] | None = None) -> list[RuleStatus]:
     """Rules in force, each with whether it binds ``user`` and when they acknowledged it.
-    Four queries."""
-    rules = rules_in_force(on)
+    Four queries (one when ``rules``, from ``rules_in_force``, is given)."""
+    rules = rules_in_force(on) if rules is None else rules
     acks = dict(
         RuleAcknowledgement.objects.filter(user=user, version__in=[r.current for r in rules])
         .values_list("version_id", "acknowledged_at")
@@ -117,10 +123,12 @@ def rule_library(user, on: dt.date | None = None) -> list[RuleStatus]:
     return [RuleStatus(r, r.current, binds(r, user), acks.get(r.current.pk)) for r in rules]
 
 
-def unacknowledged_in_unit(unit, on: dt.date | None = None) -> list[tuple[User, list[Rule]]]:
+def unacknowledged_in_unit(unit, on: dt.date | None = None, *,
+                           rules: list[Rule] | None = None) -> list[tuple[User, list[Rule]]]:
     """For each active member of ``unit``, the rules in force that bind them and that they have
-    not acknowledged. Members with nothing missing are left out. Five queries."""
-    rules = rules_in_force(on)
+    not acknowledged. Members with nothing missing are left out. Five queries (two when
+    ``rules`` is given)."""
+    rules = rules_in_force(on) if rules is None else rules
     members = list(User.objects.filter(unit=unit, is_active=True).order_by("username"))
     acked = set(
         RuleAcknowledgement.objects.filter(user__in=members, version__in=[r.current for r in rules])

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from office import audit
 from office.models import Rule, RuleAcknowledgement, RuleVersion
@@ -55,12 +56,14 @@ def revise_rule(*, rule: Rule, acting_user, title: str, body: str,
 def _notify_new_version(rule: Rule, version: RuleVersion) -> int:
     """One notification per person the rule binds (set-based, deduplicated per version)."""
     from office import notify
+    from office.notify import Msg
     from office.selectors import bound_users
 
-    title = _("New version of a rule to acknowledge: %(title)s") % {"title": version.title}
+    title = Msg(N_("New version of a rule to acknowledge: %(title)s"), title=version.title)
     body = _("Version %(number)d is in force from %(date)s. Read it and acknowledge it in the "
              "rules library.") % {"number": version.number, "date": version.in_force_from.isoformat()}
     specs = [{"recipient_id": uid, "key": f"rule:{version.pk}:{uid}", "title": title, "body": body,
+              "task": f"rule:{version.pk}:ack:{uid}",
               "url": rule.get_absolute_url(), "kind": "rules"}
              for uid in bound_users(rule).values_list("pk", flat=True)]
     notify.notify_many(specs)
@@ -85,6 +88,9 @@ def acknowledge_rule(*, version: RuleVersion, acting_user) -> RuleAcknowledgemen
         return RuleAcknowledgement.objects.get(version=version, user=acting_user)
     audit.record("rule.acknowledge", actor=acting_user, obj=version.rule,
                  detail={"version": version.number})
+    from office import notify
+
+    notify.resolve([f"rule:{version.pk}:ack:{acting_user.pk}"], by=acting_user)
     return ack
 
 
@@ -94,10 +100,11 @@ def password_was_reset(*, user, acting_user) -> None:
     is set): audited, and the owner is told in the inbox and by e-mail, so a reset they did not
     ask for does not go unnoticed."""
     from office import notify
+    from office.notify import Msg
 
     audit.record("auth.password_reset", actor=acting_user, obj=user,
                  detail={"temporary": bool(user.must_change_password)})
-    notify.notify(user, kind="security", title=_("An administrator reset your password"),
+    notify.notify(user, kind="security", title=Msg(N_("An administrator reset your password")),
                   body=_("%(admin)s set a temporary password for your account on %(when)s. You "
                          "must choose your own at the next login. If you did not ask for this, "
                          "tell the security administrator at once.")

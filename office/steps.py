@@ -54,7 +54,9 @@ class Step:
     done: Callable[[Any, Any, dict], str]
     form: type[forms.Form] | None = None
     confirm: Any = None
-    primary: bool = True
+    # may it be offered as the obvious next action? A callable decides per object (e.g. 催办
+    # only once the item is overdue)
+    primary: bool | Callable[[Any], bool] = True
     initial: Callable[[Any], dict] | None = None
     form_kwargs: Callable[[Any], dict] | None = None
     redirect: Callable[[Any, Any], str] | None = None
@@ -96,20 +98,23 @@ class StepPage:
 
     # --- the page ---------------------------------------------------------------------
     def actions(self, request, obj, bound: dict | None = None) -> list[dict]:
-        """The next-action card's entries, in declared order; ``primary`` on the first primary
-        step, which the card shows open."""
+        """The next-action card's entries: the first primary step first (the card shows it
+        open), then the others in declared order. A step whose ``primary`` is a callable is
+        primary when it says so for this object."""
         allowed = set(self.allowed(request, obj))
         entries, primary_taken = [], False
         for spec in self.steps:
             if spec.name not in allowed:
                 continue
-            primary = spec.primary and not primary_taken
+            wanted = spec.primary(obj) if callable(spec.primary) else spec.primary
+            primary = bool(wanted) and not primary_taken
             primary_taken = primary_taken or primary
             entries.append({
                 "name": spec.name, "label": spec.label, "confirm": spec.confirm or "",
                 "form": (bound or {}).get(spec.name) or spec.unbound_form(obj),
                 "url": reverse(self.url_name, args=[obj.pk, spec.name]), "primary": primary,
             })
+        entries.sort(key=lambda e: not e["primary"])  # stable: the rest keep their order
         return entries
 
     def render(self, request, obj, *, bound: dict | None = None, failed: str = "",

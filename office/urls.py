@@ -13,6 +13,7 @@ urlpatterns = [
     path("rules/<int:pk>/", views.rule_detail, name="rule_detail"),
     path("rules/versions/<int:pk>/acknowledge/", views.rule_acknowledge, name="rule_acknowledge"),
     path("rules/acknowledgements/", views.acknowledgements_view, name="acknowledgements"),
+    path("units/<int:pk>/", views.unit_detail, name="unit"),
     path("calendar/deadline/", views.deadline_hint, name="deadline_hint"),
     path("language/", auth_views.set_language, name="set_language"),
 ]

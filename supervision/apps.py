@@ -14,9 +14,7 @@ class SupervisionConfig(AppConfig):
         roles.register_business_namespace("supervision")
         desk.register_nav(desk.NavItem("supervision", _("Supervision"), "supervision:list",
                                        roles=frozenset(roles.BUSINESS_ROLES), order=40))
-        desk.register_panel(desk.DeskPanel("supervision", _("My supervision items"),
-                                           "supervision/_desk_panel.html", desk_panel.load,
-                                           order=40))
+        desk.register_queues(desk.QueueSource("supervision", desk_panel.queues, order=40))
         for role in (roles.OFFICE_DIRECTOR,):
             roles.register_role_permissions(role, {"supervision.view_item"})
         roles.register_role_permissions(roles.SYSTEM_ADMIN, {
@@ -27,3 +25,13 @@ class SupervisionConfig(AppConfig):
         calendar_years.on_year_changed(workflow.recalculate_for_year)
         demo.register_demo_loader(supervision_demo.load)
         reports.register_samples()
+
+        from office import audit
+        from supervision import steps as supervision_steps
+
+        audit.register_action_labels("supervision", {s.name: s.label for s in supervision_steps.STEPS})
+        audit.register_action_labels("supervision", {
+            "create": _("Item created"), "view": _("Item opened"), "export_ledger": _("Ledger exported"),
+            "export_report": _("Report exported"), "print_chase": _("Chase notice printed"),
+            "download_attachment": _("Attachment downloaded"),
+            "extension_lapsed": _("Extension request lapsed")})

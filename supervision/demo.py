@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from office.models import Unit, User
 from office.workdays import WorkCalendar
-from supervision import timeliness, workflow
-from supervision.models import Item, SupervisionSettings
+from supervision import workflow
+from supervision.models import Event, Item, SupervisionSettings
 
 DEMO = [
     # title, lead unit, days to deadline (negative: overdue), state, source
@@ -30,6 +30,8 @@ DEMO = [
 
 
 def load() -> None:
+    from office.demo import happening_at, later, office_moment
+
     if Item.objects.filter(title=DEMO[0][0]).exists():
         return
     units = {u.code: u for u in Unit.objects.all()}
@@ -42,46 +44,62 @@ def load() -> None:
     users = {u.username: u for u in User.objects.all()}
     officer, leader = users["tangy"], users["wangjg"]
     vice = users["zhangwd"]
+    cal = WorkCalendar.load()
     today = timezone.localdate()
+
+    def at_day(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
+        return min(timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute))),
+                   timezone.now() - dt.timedelta(minutes=1))
+
     for n, (title, code, days, state, source) in enumerate(DEMO):
         unit = units[code]
         responsible = users[f"{code.lower()}_contact"]
-        item = workflow.create_item(
-            acting_user=officer, title=title, source_kind=source, lead_unit=unit,
-            requirement=f"请{unit}认真落实，明确专人负责，按期报送办理结果。",
-            responsible=responsible, supervisor=officer,
-            instructing_leader=leader if n % 2 == 0 else vice,
-            deadline=today + dt.timedelta(days=max(days, 1)), assign=True)
-        if days < 1:  # demo only: pretend the item was assigned long enough ago to be overdue
-            past = today + dt.timedelta(days=days)
-            assigned = timezone.now() - dt.timedelta(days=abs(days) + 10)
-            Item.objects.filter(pk=item.pk).update(
-                original_deadline=past, deadline=past, deliver_by=past, assigned_at=assigned,
-                turn_since=assigned)
-            item.refresh_from_db()
+        # opened (and assigned) some working days before its deadline, so an overdue item
+        # became overdue on its own, and each step follows on a later working hour or day
+        opened = office_moment(max(-days, 0) + 8 + n % 5, 9, 10 + 3 * n)
+        with happening_at(opened, Event):
+            item = workflow.create_item(
+                acting_user=officer, title=title, source_kind=source, lead_unit=unit,
+                requirement=f"请{unit}认真落实，明确专人负责，按期报送办理结果。",
+                responsible=responsible, supervisor=officer,
+                instructing_leader=leader if n % 2 == 0 else vice,
+                deadline=today + dt.timedelta(days=days), assign=True)
+        Item.objects.filter(pk=item.pk).update(created_at=opened)
+        step = later(opened, 95)
         if state in ("acknowledged", "in_progress", "result_reported", "extension", "closed",
                      "closed_late"):
-            workflow.acknowledge(item=item, acting_user=responsible)
+            with happening_at(step, Event):
+                workflow.acknowledge(item=item, acting_user=responsible)
         if state in ("in_progress", "extension"):
-            workflow.report_progress(item=item, acting_user=responsible,
-                                     text="已召开专题会议部署，正在逐项推进，已完成约六成。")
+            step = later(step, 660)
+            with happening_at(step, Event):
+                workflow.report_progress(item=item, acting_user=responsible,
+                                         text="已召开专题会议部署，正在逐项推进，已完成约六成。")
         if state == "extension":
-            ext = workflow.request_extension(item=item, acting_user=responsible,
-                                             new_deadline=item.deadline + dt.timedelta(days=14),
-                                             reason="项目验收需等待省级抽查结果。")
+            step = later(step, 540)
+            with happening_at(step, Event):
+                ext = workflow.request_extension(item=item, acting_user=responsible,
+                                                 new_deadline=item.deadline + dt.timedelta(days=14),
+                                                 reason="项目验收需等待省级抽查结果。")
             if n % 2:
-                workflow.decide_extension(extension=ext, acting_user=item.instructing_leader,
-                                          approve=True, note="同意延期，请抓紧。")
+                with happening_at(later(step, 180), Event):
+                    workflow.decide_extension(extension=ext, acting_user=item.instructing_leader,
+                                              approve=True, note="同意延期，请抓紧。")
         if state == "disputed":
-            workflow.dispute(item=item, acting_user=responsible,
-                             reason="该事项属县水利局职责，建议改由县水利局牵头。")
+            with happening_at(later(step, 120), Event):
+                workflow.dispute(item=item, acting_user=responsible,
+                                 reason="该事项属县水利局职责，建议改由县水利局牵头。")
         if state in ("result_reported", "closed", "closed_late"):
-            workflow.report_result(item=item, acting_user=responsible,
-                                   result="已全部完成，相关材料已报送督查室。")
-        if state in ("closed", "closed_late"):
-            workflow.accept(item=item, acting_user=officer)
-        if state == "closed":  # delivered and closed a few days before its deadline
-            closed = timezone.now() + dt.timedelta(days=days - 3)
-            Item.objects.filter(pk=item.pk).update(result_reported_at=closed, closed_at=closed, turn_since=closed)
             item.refresh_from_db()
-            Item.objects.filter(pk=item.pk).update(closing=timeliness.closing_class(item, WorkCalendar.load()))
+            if state == "closed":  # delivered three working days before the deadline
+                step = at_day(cal.add_working_days(item.deadline, -3), 15, 20)
+            elif state == "closed_late":  # delivered three working days late, closed the next day
+                step = at_day(cal.add_working_days(item.deadline, 3), 10, 40)
+            else:
+                step = later(step, 900)
+            with happening_at(step, Event):
+                workflow.report_result(item=item, acting_user=responsible,
+                                       result="已全部完成，相关材料已报送督查室。")
+        if state in ("closed", "closed_late"):
+            with happening_at(later(step, 300), Event):
+                workflow.accept(item=item, acting_user=officer, note="经核实，已按要求办结。")

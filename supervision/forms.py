@@ -7,6 +7,7 @@ import datetime as dt
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from office import dates, roles
 from office.dates import Bound
@@ -15,6 +16,7 @@ from office.forms import (
     MultipleFileField,
     PersonChoiceField,
     UnitChoiceField,
+    UnitsChoiceField,
     validate_single_line,
 )
 from office.models import Unit, User
@@ -48,10 +50,9 @@ class ItemForm(forms.Form):
         label=_("Instructing leader"), required=False,
         queryset=User.objects.filter(is_active=True, groups__name__in=[
             roles.COUNTY_LEADER, roles.OFFICE_DIRECTOR]).distinct().select_related("unit"))
-    lead_unit = forms.ModelChoiceField(label=_("Lead unit"), queryset=_units())
-    co_units = forms.ModelMultipleChoiceField(label=_("Co-units"), queryset=_units(), required=False,
-                                              widget=forms.SelectMultiple(attrs={"size": 5}))
-    responsible = PersonChoiceField(label=_("Responsible person"), queryset=_people(),
+    lead_unit = UnitChoiceField(label=_("Lead unit"), queryset=_units())
+    co_units = UnitsChoiceField(label=_("Co-units"), queryset=_units(), required=False)
+    responsible = PersonChoiceField(label=_("Responsible person"), queryset=_people(), narrow_by="lead_unit",
                                     help_text=_("Exactly one named person of the lead unit."))
     supervisor = PersonChoiceField(label=_("Supervising officer"), queryset=_people(), required=False,
                                    help_text=_("Default: you."))
@@ -98,7 +99,7 @@ class ItemForm(forms.Form):
 
 
 class TextForm(forms.Form):
-    text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(label=_("Content"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class DisputeForm(forms.Form):
@@ -148,8 +149,8 @@ class DecisionForm(forms.Form):
 
 
 class ReassignForm(forms.Form):
-    lead_unit = forms.ModelChoiceField(label=_("Lead unit"), queryset=_units())
-    responsible = PersonChoiceField(label=_("Responsible person"), queryset=_people())
+    lead_unit = UnitChoiceField(label=_("Lead unit"), queryset=_units())
+    responsible = PersonChoiceField(label=_("Responsible person"), queryset=_people(), narrow_by="lead_unit")
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def clean(self):
@@ -175,6 +176,7 @@ class FilterForm(forms.Form):
     deadline_from = BoundedDateField(label=_("Deadline from"), required=False, bound=Bound.SUPPORTED)
     deadline_to = BoundedDateField(label=_("to"), required=False, bound=Bound.SUPPORTED)
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    state = forms.ChoiceField(required=False, choices=[("", _("Any")), ("open", pgettext_lazy("status", "Open"))])
     # the items behind one figure of the 督查通报 (links from the report)
     figure = forms.ChoiceField(required=False, choices=[("", "—")] + [(f, f) for f in FIGURES])
     period = forms.ChoiceField(required=False, choices=[("week", _("Week")), ("month", _("Month"))])

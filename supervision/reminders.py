@@ -27,8 +27,10 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from office import bulk, notify
+from office.notify import Msg
 from office.workdays import WorkCalendar
 from supervision import timeliness
 from supervision.models import Event, Item, Reminder, ReminderRule, Status
@@ -128,13 +130,13 @@ def plan(*, today: dt.date | None = None, cal: WorkCalendar | None = None) -> in
     return stored
 
 
-def _message(item: Item, responsible_name: str, overdue_by: int) -> tuple[str, str]:
+def _message(item: Item, responsible_name: str, overdue_by: int) -> tuple[Msg, str]:
     if overdue_by < 0:
-        title = _("Due in %(n)d working days: %(title)s") % {"n": -overdue_by, "title": item.title}
+        title = Msg(N_("Due in %(n)d working days: %(title)s"), n=-overdue_by, title=item.title)
     elif overdue_by == 0:
-        title = _("Due today: %(title)s") % {"title": item.title}
+        title = Msg(N_("Due today: %(title)s"), title=item.title)
     else:
-        title = _("Overdue by %(n)d working days: %(title)s") % {"n": overdue_by, "title": item.title}
+        title = Msg(N_("Overdue by %(n)d working days: %(title)s"), n=overdue_by, title=item.title)
     body = _("%(number)s · deadline %(deadline)s · responsible %(person)s") % {
         "number": item.number, "deadline": item.deliver_by.isoformat(), "person": responsible_name}
     return title, body
@@ -221,7 +223,7 @@ def deliver(*, today: dt.date | None = None, cal: WorkCalendar | None = None) ->
                               "title": title, "body": body, "url": url_of.format(item_id),
                               "kind": "supervision-reminder"})
                 events["item_id"].append(item_id)
-                events["note"].append(title)
+                events["note"].append(title.render_default())
                 events["data"].append({"rule": rule.name, "recipient": recipient_id, "reminder": pk,
                                        "level": rule.level})
                 sent.append(pk)

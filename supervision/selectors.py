@@ -12,6 +12,7 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
 )
 from django.utils import timezone
 
@@ -21,13 +22,21 @@ from office.workdays import WorkCalendar
 from supervision import reports, timeliness
 from supervision.models import (
     LEVEL_RANK,
+    OPEN_STATUSES,
     Event,
     Extension,
     Item,
     Level,
+    ProgressReport,
     ReminderRule,
 )
 from supervision.workflow import is_manager
+
+# The rule of overdue on dates (``supervision.timeliness``), for the office's other work that is
+# due by a date: read through here, never written a second time.
+past_due = timeliness.past_due
+past_due_q = timeliness.past_due_q
+working_days_late = timeliness.working_days_late
 
 
 def _co_unit_of(user) -> Exists:
@@ -101,6 +110,8 @@ class ItemFilters:
     deadline_from: dt.date | None = None
     deadline_to: dt.date | None = None
     q: str = ""
+    # "open": assigned and not closed (models.OPEN_STATUSES), whoever holds it now
+    state: str = ""
     # a figure of the 督查通报 (reports.FIGURES) for the week or month containing ``anchor``
     figure: str = ""
     period: str = "week"
@@ -139,6 +150,8 @@ def item_list(user, filters: ItemFilters, *, cal: WorkCalendar, manager: bool):
         base = base.filter(deadline__lte=filters.deadline_to)
     if filters.q:
         base = base.filter(Q(title__icontains=filters.q) | Q(number__icontains=filters.q))
+    if filters.state == "open":
+        base = base.filter(open_q())
     if filters.level == "overdue":
         base = base.filter(timeliness.overdue_q(today))
     elif filters.level:
@@ -150,6 +163,19 @@ def item_list(user, filters: ItemFilters, *, cal: WorkCalendar, manager: bool):
     listed = base.filter(status=filters.status) if filters.status else base
     listed = listed.select_related("lead_unit", "responsible").order_by("deliver_by", "pk")
     return listed, counts
+
+
+def open_q() -> Q:
+    """Open: assigned and not closed yet, with the unit or with the office (drafts are not)."""
+    return Q(status__in=list(OPEN_STATUSES))
+
+
+def latest_answers(items: QuerySet[Item]) -> QuerySet[Item]:
+    """``items`` with ``latest_answer`` / ``latest_answer_at``: the newest progress report or
+    result of each (one query for the page; correlated subqueries on the listed rows only)."""
+    newest = ProgressReport.objects.filter(item=OuterRef("pk")).order_by("-created_at", "-pk")
+    return items.annotate(latest_answer=Subquery(newest.values("text")[:1]),
+                          latest_answer_at=Subquery(newest.values("created_at")[:1]))
 
 
 def filter_units() -> list[Unit]:

@@ -20,6 +20,16 @@ def _person(user) -> str:
     return user.get_full_name() if user is not None else ""
 
 
+def _overdue(item) -> bool:
+    """催办 is the obvious next step only once the unit is late (``supervision.timeliness``), never
+    one second after assignment."""
+    from django.utils import timezone
+
+    from supervision import timeliness
+
+    return timeliness.is_overdue(item, timezone.localdate())
+
+
 STEPS = [
     Step("assign", gettext_lazy("Assign"),
          run=lambda item, user, d: workflow.assign(**_kw(item, user)),
@@ -71,11 +81,11 @@ STEPS = [
          run=lambda item, user, d: workflow.dispute(**_kw(item, user), reason=d["text"]),
          done=lambda item, r, d: _("Assignment of %(number)s disputed: the supervision office will "
                                    "reassign it.") % {"number": r.number}),
-    Step("chase", gettext_lazy("Chase (催办)"), form=forms.ChaseForm, primary=False,
-         run=lambda item, user, d: workflow.chase(**_kw(item, user), note=d["text"]),
-         done=lambda item, r, d: _("Chase %(chase)s sent to %(person)s.")
-         % {"chase": r.number, "person": _person(item.responsible)}),
     Step("comment", gettext_lazy("Comment"), form=forms.CommentForm, primary=False,
          run=lambda item, user, d: workflow.comment(**_kw(item, user), text=d["text"]),
          done=lambda item, r, d: _("Comment added to %(number)s.") % {"number": item.number}),
+    Step("chase", gettext_lazy("Chase (催办)"), form=forms.ChaseForm, primary=_overdue,
+         run=lambda item, user, d: workflow.chase(**_kw(item, user), note=d["text"]),
+         done=lambda item, r, d: _("Chase %(chase)s sent to %(person)s.")
+         % {"chase": r.number, "person": _person(item.responsible)}),
 ]

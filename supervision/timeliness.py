@@ -67,6 +67,27 @@ def shift(day: dt.date, working_days: int, cal: WorkCalendar) -> dt.date:
     return day if working_days == 0 else cal.add_working_days(day, working_days)
 
 
+# --- the rule on dates, for anything with a deliver-by date --------------------------------
+# The office's other work that must be delivered by a date (a research task's report, ...)
+# is judged by these, through ``supervision.selectors``: one meaning of "overdue" everywhere.
+
+def past_due(deliver_by: dt.date, day: dt.date) -> bool:
+    """Overdue on ``day``: ``day`` is after the date the work must be delivered by (a deadline
+    that fell on a day off was moved to the next working day when it was set:
+    ``WorkCalendar.deadline_on``)."""
+    return deliver_by < day
+
+
+def past_due_q(field: str, day: dt.date) -> Q:
+    """``past_due`` as a queryset predicate on the date column ``field``."""
+    return Q(**{f"{field}__lt": day})
+
+
+def working_days_late(deliver_by: dt.date, day: dt.date, cal: WorkCalendar) -> int:
+    """How late on ``day``: the working days in (deliver_by, day]; 0 when not past due."""
+    return max(-cal.working_days_between(day, deliver_by), 0)
+
+
 # --- queryset predicates -----------------------------------------------------------------
 
 def unit_owes_q() -> Q:
@@ -82,7 +103,7 @@ def office_holds_q() -> Q:
 def overdue_q(day: dt.date) -> Q:
     """Overdue on ``day`` (today for the lists): the unit owes the work and ``day`` is after the
     date it must deliver by. Served by the partial index on ``deliver_by``."""
-    return unit_owes_q() & Q(deliver_by__lt=day)
+    return unit_owes_q() & past_due_q("deliver_by", day)
 
 
 def owed_at_q(day: dt.date) -> Q:
@@ -169,7 +190,7 @@ def turn_of(item: Item) -> str:
 
 def is_overdue(item: Item, today: dt.date) -> bool:
     """``overdue_q(today)`` for one item."""
-    return item.status in WORKING_STATUSES and item.deliver_by < today
+    return item.status in WORKING_STATUSES and past_due(item.deliver_by, today)
 
 
 def delivered_on(item: Item) -> dt.date | None:

@@ -42,7 +42,7 @@ def _filters(request, manager: bool) -> tuple[forms.FilterForm, selectors.ItemFi
         f = selectors.ItemFilters(
             scope=data["scope"] or f.scope, status=data["status"], source=data["source"],
             unit=data["unit"].pk if data["unit"] else None, level=data["level"],
-            deadline_from=data["deadline_from"], deadline_to=data["deadline_to"], q=data["q"],
+            deadline_from=data["deadline_from"], deadline_to=data["deadline_to"], q=data["q"], state=data["state"],
             figure=data["figure"], period=data["period"] or "week", anchor=data["anchor"])
     if f.scope not in selectors.SCOPES:
         f.scope = "mine"

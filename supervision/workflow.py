@@ -14,10 +14,12 @@ from collections.abc import Iterable
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from office import audit, dates, notify, numbering, roles
 from office.dates import Bound
 from office.models import Unit, User
+from office.notify import Msg
 from office.uploads import UploadPolicy, check_uploads
 from office.workdays import WorkCalendar
 from office.workflow import (
@@ -167,14 +169,19 @@ def _event(item: Item, kind: str, user, *, from_status: str = "", to_status: str
                                 to_status=to_status, note=note, data=data or {})
 
 
-def _notify(event: Event, recipients: Iterable, title: str, body: str = "") -> None:
-    """Notify each recipient once per event (never the person who acted)."""
+def _notify(event: Event, recipients: Iterable, title: Msg, body: str = "", *, task: str = "") -> None:
+    """Notify each recipient once per event (never the person who acted). ``task``: the action
+    the notification asks for (resolved when the item leaves that status, by whoever acts)."""
     ids = {pk for pk in recipients if pk and pk != event.actor_id}
     url = event.item.get_absolute_url()
     notify.notify_many([  # set-based (office.notify.notify_many)
         {"recipient_id": pk, "address": email, "key": f"sup:{event.pk}:{pk}", "title": title, "body": body,
-         "url": url, "kind": "supervision"}
+         "url": url, "kind": "supervision", "task": task}
         for pk, email in User.objects.filter(pk__in=ids, is_active=True).order_by("pk").values_list("pk", "email")])
+
+
+def _status_task(item: Item) -> str:
+    return f"sup:{item.pk}:{item.status}"
 
 
 def _separate_duties(responsible: User, supervisor: User) -> None:
@@ -191,6 +198,7 @@ def _lapse_pending(item: Item, user, why: str) -> None:
         extension.decision = Extension.Decision.LAPSED
         extension.decided_at, extension.decision_note = timezone.now(), why
         extension.save(update_fields=["decision", "decided_at", "decision_note"])
+        notify.resolve([f"sup:{item.pk}:extension"], by=user)
         _event(item, Event.Kind.EXTENSION_LAPSED, None, note=why,
                data={"extension": extension.pk, "to": extension.new_deadline.isoformat()})
         audit.record("supervision.extension_lapsed", actor=user, obj=item,
@@ -204,6 +212,8 @@ def _move(item: Item, user, step_name: str, event_kind: str, *, note: str = "",
     if target:
         item.status = target
     item.save(update_fields=["status", *extra_fields])
+    if previous != item.status:
+        notify.resolve([f"sup:{item.pk}:{previous}"], by=user)
     event = _event(item, event_kind, user, from_status=previous, to_status=item.status,
                    note=note, data=data)
     audit.record(f"supervision.{step_name}", actor=user, obj=item,
@@ -331,9 +341,9 @@ def _assign(item: Item, user, *, checked: bool = False) -> None:
     event = _move(item, user, "assign", Event.Kind.ASSIGNED, extra_fields=["assigned_at", *clock],
                   checked=checked)
     _notify(event, [item.responsible_id, item.lead_unit.head_id],
-            _("New supervision item: %(title)s") % {"title": item.title},
+            Msg(N_("New supervision item: %(title)s"), title=item.title),
             _("%(number)s, due %(deadline)s. Please acknowledge it.")
-            % {"number": item.number, "deadline": item.deadline.isoformat()})
+            % {"number": item.number, "deadline": item.deadline.isoformat()}, task=_status_task(item))
 
 
 @step("assign")
@@ -351,7 +361,7 @@ def acknowledge(*, item: Item, acting_user) -> Item:
     item.acknowledged_at = timezone.now()
     event = _move(item, acting_user, "acknowledge", Event.Kind.ACKNOWLEDGED,
                   extra_fields=["acknowledged_at"])
-    _notify(event, [item.supervisor_id], _("Acknowledged: %(title)s") % {"title": item.title})
+    _notify(event, [item.supervisor_id], Msg(N_("Acknowledged: %(title)s"), title=item.title))
     return item
 
 
@@ -366,7 +376,7 @@ def dispute(*, item: Item, acting_user, reason: str) -> Item:
                   checked=True)
     _lapse_pending(item, acting_user, _("The assignment was disputed."))
     _notify(event, [item.supervisor_id, item.created_by_id],
-            _("Assignment disputed: %(title)s") % {"title": item.title}, reason)
+            Msg(N_("Assignment disputed: %(title)s"), title=item.title), reason, task=_status_task(item))
     return item
 
 
@@ -385,7 +395,7 @@ def reassign(*, item: Item, acting_user, lead_unit: Unit, responsible: User, not
     event = _move(item, acting_user, "reassign", Event.Kind.REASSIGNED, note=note, data=data,
                   extra_fields=["lead_unit", "responsible", "assigned_at", "acknowledged_at", *clock])
     _notify(event, [responsible.pk, lead_unit.head_id],
-            _("New supervision item: %(title)s") % {"title": item.title}, note)
+            Msg(N_("New supervision item: %(title)s"), title=item.title), note, task=_status_task(item))
     return item
 
 
@@ -411,7 +421,7 @@ def report_progress(*, item: Item, acting_user, text: str, progress_on: dt.date 
                                            progress_on=progress_on)
     _attach(report, files)
     _notify(event, [item.supervisor_id, item.instructing_leader_id],
-            _("Progress on: %(title)s") % {"title": item.title}, text)
+            Msg(N_("Progress on: %(title)s"), title=item.title), text)
     return report
 
 
@@ -430,7 +440,8 @@ def report_result(*, item: Item, acting_user, result: str, files=()) -> Item:
                                            progress_on=timezone.localdate(), is_result=True)
     _attach(report, files)
     _notify(event, [item.supervisor_id],
-            _("Result reported, please verify: %(title)s") % {"title": item.title}, result)
+            Msg(N_("Result reported, please verify: %(title)s"), title=item.title), result,
+            task=_status_task(item))
     return item
 
 
@@ -444,7 +455,7 @@ def accept(*, item: Item, acting_user, note: str = "") -> Item:
                   data={"closing": item.closing}, checked=True)
     _lapse_pending(item, acting_user, _("The item was closed."))
     _notify(event, [item.responsible_id, item.instructing_leader_id, item.lead_unit.head_id],
-            _("Closed: %(title)s") % {"title": item.title}, item.result)
+            Msg(N_("Closed: %(title)s"), title=item.title), item.result)
     return item
 
 
@@ -461,7 +472,7 @@ def return_item(*, item: Item, acting_user, reason: str) -> Item:
                   data={"returned_result": returned_result, "deliver_by": item.deliver_by.isoformat()},
                   extra_fields=["result_reported_at", "result", *clock], checked=True)
     _notify(event, [item.responsible_id],
-            _("Result returned: %(title)s") % {"title": item.title}, reason)
+            Msg(N_("Result returned: %(title)s"), title=item.title), reason)
     return item
 
 
@@ -493,7 +504,8 @@ def request_extension(*, item: Item, acting_user, new_deadline: dt.date, reason:
     deciders = [item.instructing_leader_id] if item.instructing_leader_id else list(
         User.objects.filter(groups__name=roles.OFFICE_DIRECTOR, is_active=True)
         .values_list("pk", flat=True))
-    _notify(event, deciders, _("Extension requested: %(title)s") % {"title": item.title}, reason)
+    _notify(event, deciders, Msg(N_("Extension requested: %(title)s"), title=item.title), reason,
+            task=f"sup:{item.pk}:extension")
     return extension
 
 
@@ -530,6 +542,7 @@ def decide_extension(*, acting_user, approve: bool, note: str = "", item: Item |
     extension.decided_by, extension.decided_at = acting_user, timezone.now()
     extension.decision_note = (note or "").strip()
     extension.save(update_fields=["decision", "decided_by", "decided_at", "decision_note"])
+    notify.resolve([f"sup:{item.pk}:extension"], by=acting_user)
     if approve:
         # the calendar may have changed since the request (a year loaded): normalise again
         dates.require(extension.new_deadline, Bound.SUPPORTED)
@@ -545,8 +558,8 @@ def decide_extension(*, acting_user, approve: bool, note: str = "", item: Item |
                    data={"to": extension.new_deadline.isoformat()})
     audit.record("supervision.decide_extension", actor=acting_user, obj=item,
                  detail={"approved": approve, "to": extension.new_deadline.isoformat()})
-    title = (_("Extension approved: %(title)s") if approve
-             else _("Extension refused: %(title)s")) % {"title": item.title}
+    title = Msg(N_("Extension approved: %(title)s") if approve
+                else N_("Extension refused: %(title)s"), title=item.title)
     _notify(event, [item.responsible_id, item.supervisor_id], title, extension.decision_note)
     return extension
 
@@ -565,7 +578,7 @@ def chase(*, item: Item, acting_user, note: str) -> Chase:
                        data={"chase": record.pk, "number": record.number})
         audit.record("supervision.chase", actor=acting_user, obj=item, detail={"number": record.number})
         _notify(event, [item.responsible_id, item.lead_unit.head_id],
-                _("Chase (催办): %(title)s") % {"title": item.title}, note)
+                Msg(N_("Chase (催办): %(title)s"), title=item.title), note)
     return record
 
 
@@ -578,7 +591,7 @@ def comment(*, item: Item, acting_user, text: str) -> Event:
     event = _event(item, Event.Kind.COMMENT, acting_user, note=text)
     audit.record("supervision.comment", actor=acting_user, obj=item)
     _notify(event, [item.responsible_id, item.supervisor_id],
-            _("Comment on: %(title)s") % {"title": item.title}, text)
+            Msg(N_("Comment on: %(title)s"), title=item.title), text)
     return event
 
 

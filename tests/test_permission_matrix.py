@@ -24,13 +24,26 @@ from django.utils import timezone
 from documents import workflow as doc_workflow
 from documents.models import DocumentSettings, DocumentType, IncomingDocument
 from office import once, roles, services
+from office.information import workflow as info_workflow
+from office.information.models import Category, InformationSettings
+from office.information.models import Item as InfoItem
 from office.models import AuditEvent, Rule, Unit, User
+from office.research import workflow as research_workflow
+from office.research.models import Issue as ResearchIssue
+from office.research.models import Task as ResearchTask
+from office.study.models import Attendance as StudyAttendance
+from office.study.models import Note as StudyNote
+from office.study.models import Session as StudySession
 from supervision import workflow as sup_workflow
 from supervision.models import Chase, Item, SupervisionSettings
 from tests.factories import UnitFactory, UserFactory
 
 DOC_TITLE = "矩阵测试收文标题甲"
 ITEM_TITLE = "矩阵测试督办事项乙"
+INFO_TITLE = "矩阵测试政务信息丙"
+STUDY_TOPIC = "矩阵测试学习专题丁"
+NOTE_TITLE = "矩阵测试学习笔记戊"
+TASK_TOPIC = "矩阵测试调研课题己"
 BUSINESS = ["clerk", "secretary", "section_chief", "office_director", "county_leader", "unit_contact"]
 ADMINS = ["system_admin", "security_admin", "audit_admin"]
 PERSONAS = ["anonymous", *BUSINESS, *ADMINS]
@@ -70,6 +83,19 @@ def world(db, settings, tmp_path):
     rule = Rule.objects.create(code="R-1", area="general", kind="work_rule", title="考勤制度")
     w.rule_version = services.revise_rule(rule=rule, acting_user=officer, title="考勤制度", body="……")
     w.rule = rule
+    conf = InformationSettings.load()
+    conf.section = xxk  # only the administrators' unit: no persona reviews, the director sees all
+    conf.save()
+    w.session = StudySession.objects.create(date=timezone.localdate() + dt.timedelta(days=7), topic=STUDY_TOPIC,
+                                            section=dcs, organiser=officer)
+    StudyAttendance.objects.create(session=w.session, user=officer)
+    w.note = StudyNote.objects.create(author=owner_clerk, title=NOTE_TITLE, body="……")  # private
+    dcs_chief = UserFactory(username="owner_dcs_chief", roles=[roles.SECTION_CHIEF], unit=dcs)
+    w.task = research_workflow.create_task(acting_user=dcs_chief, topic=TASK_TOPIC, lead=officer, method="field",
+                                           due=timezone.localdate() + dt.timedelta(days=20))
+    w.issue = research_workflow.create_issue(acting_user=dcs_chief)  # a draft: editors only
+    w.info = info_workflow.create_item(acting_user=officer, title=INFO_TITLE, body="正文", source="某局报送",
+                                       category=Category.objects.create(name="经济运行"), submit=True)
     w.users = {
         "clerk": UserFactory(username="p_clerk", roles=[roles.CLERK], unit=wdk),
         "secretary": UserFactory(username="p_secretary", roles=[roles.SECRETARY], unit=msk),
@@ -93,6 +119,10 @@ SEES_ITEM = {"office_director"}  # the supervision office (none of the personas)
 OFFICE = {"clerk", "office_director"}
 MANAGER = {"office_director"}
 LEADERS_REPORT = {"office_director", "county_leader"}
+INFO = {"secretary", "section_chief", "office_director", "county_leader"}  # office.information
+STAFF = {"clerk", "secretary", "section_chief", "office_director"}  # office.study
+SEES_INFO = {"office_director"}  # another secretary's item under review: the director (and 信息科)
+DASHBOARD = {"section_chief", "office_director", "county_leader"}  # office.dashboard
 
 
 def app_cells(w):
@@ -115,6 +145,8 @@ def app_cells(w):
         ("/", "get", None, page(), None), ("/notifications/", "get", None, page(), None),
         ("/rules/", "get", None, page(), None), (f"/rules/{w.rule.pk}/", "get", None, page(), None),
         ("/rules/acknowledgements/", "get", None, page({"section_chief", "office_director"}), None),
+        (f"/units/{w.item.lead_unit_id}/", "get", None, page(BUSINESS), None),
+        ("/documents/phrases/", "get", None, page({"office_director", "county_leader"}), None),
         ("/accounts/password/", "get", None, page(), None),
         ("/accounts/security/", "get", None, page(), None),
         ("/documents/", "get", None, page(BUSINESS), DOC_TITLE),
@@ -131,12 +163,64 @@ def app_cells(w):
         ("/supervision/?scope=all#htmx", "get", None, page(BUSINESS), ITEM_TITLE),  # the partial
         ("/documents/?q=矩阵#htmx", "get", None, page(BUSINESS), DOC_TITLE),
         ("/documents/board/#htmx", "get", None, page(OFFICE), DOC_TITLE),
+        ("/dashboard/", "get", None, page(DASHBOARD), ITEM_TITLE),
+        ("/dashboard/#htmx", "get", None, page(DASHBOARD), ITEM_TITLE),
         ("/supervision/new/", "get", None, page(MANAGER), None),
         ("/supervision/ledger.xlsx?scope=all", "get", None, page(BUSINESS), None),
         ("/supervision/report/", "get", None, page(LEADERS_REPORT), None),
         (f"/supervision/{i}/", "get", None, obj(SEES_ITEM), ITEM_TITLE),
         (f"/supervision/chases/{w.chase.pk}.pdf", "get", None, obj(SEES_ITEM), None),
     ]
+    def info_obj(sees, ok=frozenset({200})):
+        return lambda p: set(ok) if p in sees else ({404} if p in INFO else {403})
+
+    f = w.info.pk
+    cells += [
+        ("/information/", "get", None, page(INFO), INFO_TITLE),
+        ("/information/?scope=all", "get", None, page(INFO), INFO_TITLE),
+        ("/information/new/", "get", None, page({"secretary"}), None),
+        ("/information/quarter/", "get", None, page(INFO), None),
+        ("/information/quarter/?year=2025&quarter=1&format=xlsx", "get", None, page(INFO), None),
+        ("/information/quarter/?year=2025&quarter=1&format=pdf", "get", None, page(INFO), None),
+        ("/information/quarter/close/", "post", {}, lambda p: {302} if p in INFO else {403}, None),
+        (f"/information/{f}/", "get", None, info_obj(SEES_INFO), INFO_TITLE),
+    ]
+    def study_obj(sees, ok=frozenset({200})):
+        return lambda p: set(ok) if p in sees else ({404} if p in STAFF else {403})
+
+    cells += [
+        ("/study/", "get", None, page(STAFF), None),
+        ("/study/sessions/new/", "get", None, page({"section_chief", "office_director"}), None),
+        ("/study/notes/new/", "get", None, page(STAFF), None),
+        ("/study/month/", "get", None, page({"section_chief", "office_director"}), None),
+        (f"/study/sessions/{w.session.pk}/", "get", None, study_obj({"office_director"}), None),
+        (f"/study/sessions/{w.session.pk}/sign_in/", "post", {}, study_obj({"office_director"}, {409}), None),
+        (f"/study/sessions/{w.session.pk}/record_attendance/", "post", {},
+         study_obj({"office_director"}, {409}), None),
+        (f"/study/notes/{w.note.pk}/", "get", None, study_obj(set()), NOTE_TITLE),
+    ]
+    RESEARCH = {"secretary", "section_chief", "office_director", "county_leader"}
+    EDITORS = {"section_chief", "office_director"}
+
+    def research_obj(sees, ok=frozenset({200})):
+        return lambda p: set(ok) if p in sees else ({404} if p in RESEARCH else {403})
+
+    cells += [
+        ("/research/", "get", None, page(RESEARCH), TASK_TOPIC),
+        ("/research/?scope=all", "get", None, page(RESEARCH), TASK_TOPIC),
+        ("/research/new/", "get", None, page(EDITORS), None),
+        (f"/research/{w.task.pk}/", "get", None, research_obj(EDITORS), TASK_TOPIC),
+        (f"/research/{w.task.pk}/submit_report/", "post", {}, research_obj(EDITORS, {400}), TASK_TOPIC),
+        ("/research/bulletin/", "get", None, page(RESEARCH), None),
+        ("/research/bulletin/new/", "get", None, page(EDITORS), None),
+        (f"/research/bulletin/{w.issue.pk}/", "get", None, research_obj(EDITORS), None),
+        (f"/research/bulletin/{w.issue.pk}.pdf", "get", None, research_obj(EDITORS), None),
+        (f"/research/bulletin/{w.issue.pk}/add_articles/", "post", {}, research_obj(EDITORS, {400}), None),
+        (f"/research/bulletin/{w.issue.pk}/publish/", "post", {}, research_obj(EDITORS, {409}), None),
+    ]
+    for step in info_workflow.TRANSITIONS:  # approve needs no field: the director's first POST succeeds
+        ok = {302, 409} if step == "approve" else {400, 409}
+        cells.append((f"/information/{f}/{step}/", "post", {}, info_obj(SEES_INFO, frozenset(ok)), INFO_TITLE))
     for step in doc_workflow.TRANSITIONS:
         if step == "recall_copy":
             continue
@@ -154,7 +238,7 @@ def app_cells(w):
 def expected_app(persona, url, rule):
     if persona == "anonymous":
         return {302}
-    if persona in ADMINS and url.startswith(("/documents/", "/supervision/")):
+    if persona in ADMINS and url.startswith(("/documents/", "/supervision/", "/information/", "/study/", "/research/")):
         return {403}
     return rule(persona)
 
@@ -228,7 +312,11 @@ def expected_admin(persona, url, method, w):
 def snapshot():
     return (list(IncomingDocument.objects.values_list("pk", "status", "handler_id", "title")),
             list(Item.objects.values_list("pk", "status", "responsible_id", "deadline")),
-            Chase.objects.count(), AuditEvent.objects.filter(action__startswith="admin.").exclude(
+            Chase.objects.count(), list(InfoItem.objects.values_list("pk", "status", "title")),
+            list(StudyAttendance.objects.values_list("pk", "signed_in_at", "leave_reason")),
+            list(ResearchTask.objects.values_list("pk", "due")),
+            list(ResearchIssue.objects.values_list("pk", "number")),
+            AuditEvent.objects.filter(action__startswith="admin.").exclude(
                 action__in=["admin.denied", "admin.grant_refused"]).count(),
             list(User.objects.order_by("pk").values_list("pk", "is_active", "password")))
 
@@ -237,7 +325,7 @@ def test_the_permission_matrix(client, world, capsys):
     tried, failures = 0, []
     cells = [("app", *c) for c in app_cells(world)] + [("admin", url, m, data, None)
                                                        for url, m, data in admin_cells(world)]
-    markers = (DOC_TITLE, ITEM_TITLE)
+    markers = (DOC_TITLE, ITEM_TITLE, INFO_TITLE, NOTE_TITLE, TASK_TOPIC)
     for persona in PERSONAS:
         client.logout()
         if persona != "anonymous":

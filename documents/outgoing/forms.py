@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from documents.models import DocumentType
 from documents.outgoing.models import DocumentCode, FindingCategory, IssuingAuthority
+from office.forms import UnitsChoiceField
 from office.models import Unit
 
 FINDING_ROWS = 3
@@ -28,17 +29,16 @@ class DraftForm(forms.Form):
                                        queryset=IssuingAuthority.objects.filter(is_active=True))
     code = CodeChoiceField(label=_("Code (机关代字)"), empty_label=_("Choose"),
                            queryset=DocumentCode.objects.filter(is_active=True).select_related("authority"))
-    co_issuers = forms.ModelMultipleChoiceField(
+    co_issuers = UnitsChoiceField(
         label=_("Joint issuers (联合行文)"), required=False,
         queryset=IssuingAuthority.objects.filter(is_active=True),
         help_text=_("Only for documents issued jointly; each co-issuer countersigns."))
     title = forms.CharField(label=_("Title"), max_length=300,
                             help_text=_("Issuing authority + subject + document type, e.g. 某县人民政府关于…的通知"))
-    main_recipients = forms.ModelMultipleChoiceField(label=_("Main recipients (主送)"), required=False,
-                                                     queryset=_units())
+    main_recipients = UnitsChoiceField(label=_("Main recipients (主送)"), required=False, queryset=_units())
     main_recipients_text = forms.CharField(label=_("Main recipients by collective name"), required=False,
                                            max_length=300, help_text=_("e.g. 各乡（镇）人民政府，县政府各部门"))
-    copy_recipients = forms.ModelMultipleChoiceField(label=_("Copies (抄送)"), required=False, queryset=_units())
+    copy_recipients = UnitsChoiceField(label=_("Copies (抄送)"), required=False, queryset=_units())
     body = forms.CharField(label=_("Body"), required=False, widget=forms.Textarea(attrs={"rows": 14}),
                            help_text=_("Headings by level: 一、 （一） 1. （1）; one paragraph per line."))
     attachment_titles = forms.CharField(label=_("Attachments (附件说明)"), required=False,
@@ -152,3 +152,7 @@ class RegisterFilterForm(forms.Form):
     code = CodeChoiceField(label=_("Code (机关代字)"), required=False, empty_label=_("All codes"),
                            queryset=DocumentCode.objects.select_related("authority"))
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    # the dashboard's figures: the month's output (YYYY-MM), by drafting unit; waiting for me
+    month = forms.RegexField(required=False, regex=r"^20[0-9]{2}-(0[1-9]|1[0-2])$")
+    unit = forms.IntegerField(required=False, min_value=1)
+    waiting = forms.ChoiceField(required=False, choices=[("", "—"), ("me", _("Waiting for me"))])

@@ -332,6 +332,9 @@ class IssuedNumber(models.Model):
         verbose_name_plural = _("issued numbers")
         ordering = ["year", "code", "serial"]
         constraints = [models.UniqueConstraint(fields=["code", "year", "serial"], name="issued_number_once")]
+        # the register's order (selectors.number_register): a page is read off this index
+        indexes = [models.Index(models.F("year").desc(), "code", models.F("serial").desc(),
+                                name="issued_number_register")]
 
     def __str__(self) -> str:
         return self.number

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.utils import timezone
 
 from documents.outgoing.models import (
     BodyVersion,
@@ -76,12 +78,31 @@ class RegisterFilters:
     year: int | None = None
     code: int | None = None
     q: str = ""
+    # the month's output (the dashboard): numbers given in the month containing this date, not voided
+    month: dt.date | None = None
+    unit: int | None = None  # drafted by this unit
+
+
+def output_q(month: dt.date, *, prefix: str = "") -> Q:
+    """The month's output (发文量): numbers given (编号) in the calendar month containing ``month``
+    (Beijing time) and not voided, one per issued document."""
+    first = month.replace(day=1)
+    following = dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    start, end = (timezone.make_aware(dt.datetime.combine(day, dt.time.min)) for day in (first, following))
+    return Q(**{f"{prefix}given_at__gte": start, f"{prefix}given_at__lt": end,
+                f"{prefix}voided_at__isnull": True})
 
 
 def number_register(filters: RegisterFilters) -> QuerySet[IssuedNumber]:
-    """发文登记簿: every number given, voided ones included, sorted as numbers (year, code, serial)."""
+    """发文登记簿: every number given, voided ones included, sorted as numbers: newest year first,
+    then by 机关代字 (in the order they were set up), then serial descending — the order of the
+    ``issued_number_register`` index, so a page reads 50 index entries however long the register."""
     qs = IssuedNumber.objects.select_related("code", "document", "document__doc_type", "document__authority",
                                             "given_by", "voided_by")
+    if filters.month:
+        qs = qs.filter(output_q(filters.month))
+    if filters.unit:
+        qs = qs.filter(document__drafting_unit_id=filters.unit)
     if filters.year:
         qs = qs.filter(year=filters.year)
     if filters.code:
@@ -91,8 +112,8 @@ def number_register(filters: RegisterFilters) -> QuerySet[IssuedNumber]:
         if found is None:
             return qs.none()
         return qs.filter(found).annotate(rank=search_rank(filters.q, prefix="document__")).order_by(
-            "rank", "-year", "code__code", "-serial")
-    return qs.order_by("-year", "code__code", "-serial")
+            "rank", "-year", "code_id", "-serial")
+    return qs.order_by("-year", "code_id", "-serial")
 
 
 def search_q(q: str, *, prefix: str = "") -> Q | None:
@@ -129,22 +150,44 @@ def in_flight(user, *, office: bool) -> QuerySet[OutgoingDocument]:
             .select_related("doc_type", "drafter", "authority").order_by("-created_at", "-pk"))
 
 
+def queue_filters(user) -> dict[str, Q]:
+    """What waits for ``user``'s review (核稿), countersignature (会签) or sign-off (签发), one
+    predicate per queue: the desk's queues and the dashboard's "waiting for me" (``waiting_q``)."""
+    queues: dict[str, Q] = {}
+    if roles.has_role(user, roles.SECTION_CHIEF):
+        queues["review"] = Q(status=S.SECTION_REVIEW) & (
+            Q(drafting_unit_id=user.unit_id) | ~Q(drafting_unit__kind__in=["leadership", "section"]))
+    if roles.has_role(user, roles.OFFICE_DIRECTOR):
+        queues["review"] = Q(status=S.OFFICE_REVIEW)
+    if roles.has_role(user, roles.COUNTY_LEADER, roles.OFFICE_DIRECTOR):
+        queues["countersign"] = Q(status=S.COUNTERSIGN) & Exists(
+            JointIssuer.objects.filter(document_id=OuterRef("pk"), countersigned_on__isnull=True).filter(
+                Q(authority__principal=user) | Q(authority__signers=user)))
+        signer = Exists(IssuingAuthority.signers.through.objects.filter(
+            issuingauthority_id=OuterRef("authority_id"), user_id=user.pk))
+        queues["sign"] = Q(status=S.SIGNING) & (Q(authority__principal=user) | signer)
+    return queues
+
+
+def waiting_q(user) -> Q:
+    """Documents waiting for ``user`` to review, countersign or sign off (nothing for others)."""
+    q = Q(pk__in=[])
+    for part in queue_filters(user).values():
+        q |= part
+    return q
+
+
+def waiting_for(user) -> QuerySet[OutgoingDocument]:
+    """The list behind the dashboard's "waiting for my review or sign-off", oldest first."""
+    return (OutgoingDocument.objects.filter(waiting_q(user))
+            .select_related("doc_type", "drafter", "authority").order_by("created_at", "pk"))
+
+
 def desk_queues(user, *, office: bool, limit: int = 8) -> dict[str, list[OutgoingDocument]]:
     """What waits for ``user``: drafts to review, to countersign, to sign, and for the document
     office those to re-check, number, seal, print and dispatch; returned drafts for the drafter."""
     base = OutgoingDocument.objects.select_related("doc_type").order_by("created_at", "pk")
-    queues: dict[str, QuerySet] = {}
-    if roles.has_role(user, roles.SECTION_CHIEF):
-        queues["review"] = base.filter(status=S.SECTION_REVIEW).filter(
-            Q(drafting_unit_id=user.unit_id) | ~Q(drafting_unit__kind__in=["leadership", "section"]))
-    if roles.has_role(user, roles.OFFICE_DIRECTOR):
-        queues["review"] = base.filter(status=S.OFFICE_REVIEW)
-    if roles.has_role(user, roles.COUNTY_LEADER, roles.OFFICE_DIRECTOR):
-        queues["countersign"] = base.filter(status=S.COUNTERSIGN).filter(
-            Exists(JointIssuer.objects.filter(document_id=OuterRef("pk"), countersigned_on__isnull=True).filter(
-                Q(authority__principal=user) | Q(authority__signers=user))))
-        queues["sign"] = base.filter(status=S.SIGNING).filter(
-            Q(authority__principal=user) | Q(authority__signers=user)).distinct()
+    queues: dict[str, QuerySet] = {name: base.filter(q) for name, q in queue_filters(user).items()}
     if office:
         queues["issue"] = base.filter(status__in=[S.RECHECK, S.NUMBERING, S.SEALING, S.PRINTING, S.DISPATCHING])
     queues["mine"] = base.filter(drafter=user, status=S.DRAFT)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 
 from django.contrib import messages
@@ -60,15 +61,22 @@ def outgoing_list(request):
     office = _office(request)
     form = forms.RegisterFilterForm(request.GET or None)
     filters = selectors.RegisterFilters()
+    waiting = False
     if form.is_valid():
         d = form.cleaned_data
-        filters = selectors.RegisterFilters(year=d["year"], code=d["code"].pk if d["code"] else None, q=d["q"])
+        month = dt.date.fromisoformat(f"{d['month']}-01") if d["month"] else None
+        filters = selectors.RegisterFilters(year=d["year"], code=d["code"].pk if d["code"] else None, q=d["q"],
+                                            month=month, unit=d["unit"])
+        waiting = d["waiting"] == "me"
     numbers = (selectors.number_register(filters) if office else
                selectors.number_register(filters).filter(
                    document__in=selectors.visible_to(request.user, office=office)))
+    drafts = selectors.waiting_for(request.user) if waiting else selectors.in_flight(request.user, office=office)
     return render(request, "documents/outgoing/list.html", {
-        "form": form, "page": paging.page(request, numbers, 50),
-        "drafts": selectors.in_flight(request.user, office=office)[:50],
+        # a month's output is a figure the page states: counted exactly (one month, by its index)
+        "form": form, "page": paging.page(request, numbers, 50, count=numbers.count() if filters.month else None),
+        "filters": filters, "waiting": waiting,
+        "drafts": paging.paginate(drafts, request.GET.get("dpage"), 50),
         "may_draft": workflow.may_draft(request.user),
     })
 

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from documents.outgoing import checks
 from documents.outgoing.models import (
@@ -38,6 +39,7 @@ from documents.outgoing.models import (
 )
 from office import audit, notify, numbering, roles
 from office.models import Unit, User
+from office.notify import Msg
 from office.workflow import WorkflowError, audited_step, require_text
 
 S = OutgoingStatus
@@ -163,18 +165,28 @@ def _move(doc, user, name, kind, *, target=None, note="", data=None, fields=(), 
     previous = doc.status
     doc.status = target or table_target or doc.status
     doc.save(update_fields=["status", *fields])
+    if previous != doc.status:  # what was asked of anyone in the previous status is done
+        tasks = [f"out:{doc.pk}:{previous}"]
+        if previous == S.COUNTERSIGN:
+            tasks += [f"out:{doc.pk}:countersign:{uid}" for j in doc.joint_issuers.select_related("authority")
+                      for uid in _signer_ids(j.authority)]
+        notify.resolve(tasks, by=user)
     event = _event(doc, kind, user, note=note, data=data, from_status=previous)
     audit.record(f"outgoing.{name}", actor=user, obj=doc, detail={"from": previous, "to": doc.status,
                                                                   **(data or {})})
     return event
 
 
-def _notify(event: OutgoingEvent, user_ids: Iterable[int], title: str, body: str = "") -> None:
+def _notify(event: OutgoingEvent, user_ids: Iterable[int], title: Msg, body: str = "", *,
+            task: str = "") -> None:
+    """``task``: the action asked for ("{uid}" becomes each recipient's id); by default the
+    document's status, resolved when the document leaves it (by whoever moves it on)."""
     ids = {pk for pk in user_ids if pk and pk != event.actor_id}
+    task = task or f"out:{event.document_id}:{event.document.status}"
     url = event.document.get_absolute_url()
-    notify.notify_many([  # set-based: one insert for every reader (office.notify.notify_many)
+    notify.notify_many([  # set-based: one insert for every recipient (office.notify.notify_many)
         {"recipient_id": pk, "address": email, "key": f"out:{event.pk}:{pk}", "title": title, "body": body,
-         "url": url, "kind": "outgoing"}
+         "url": url, "kind": "outgoing", "task": task.replace("{uid}", str(pk))}
         for pk, email in User.objects.filter(pk__in=ids, is_active=True).order_by("pk").values_list("pk", "email")])
 
 
@@ -312,7 +324,7 @@ def edit(*, document: OutgoingDocument, acting_user, title: str, body: str,
         event = _event(doc, OutgoingEvent.Kind.RESIGN, acting_user, from_status=previous,
                        data={"version": version.number})
         _notify(event, [s.leader_id for s in doc.signoffs.all()],
-                _("Changed after sign-off, please sign again: %(title)s") % {"title": doc.title})
+                Msg(N_("Changed after sign-off, please sign again: %(title)s"), title=doc.title))
     else:
         _event(doc, OutgoingEvent.Kind.EDITED, acting_user, data={"version": version.number})
     audit.record("outgoing.edit", actor=acting_user, obj=doc, detail={"version": version.number})
@@ -332,7 +344,7 @@ def submit(*, document: OutgoingDocument, acting_user) -> OutgoingDocument:
     chiefs = User.objects.filter(groups__name=roles.SECTION_CHIEF, is_active=True)
     if doc.drafting_unit.is_internal:
         chiefs = chiefs.filter(unit=doc.drafting_unit)
-    _notify(event, chiefs.values_list("pk", flat=True), _("Draft to review: %(title)s") % {"title": doc.title})
+    _notify(event, chiefs.values_list("pk", flat=True), Msg(N_("Draft to review: %(title)s"), title=doc.title))
     return doc
 
 
@@ -386,9 +398,10 @@ def review(*, document: OutgoingDocument, acting_user, findings_found: Sequence[
         ids = [pk for j in doc.joint_issuers.select_related("authority") for pk in _signer_ids(j.authority)]
     else:
         ids = _signer_ids(doc.authority)
-    _notify(event, ids, (_("To countersign: %(title)s") if target == S.COUNTERSIGN
-                         else _("To sign: %(title)s") if target == S.SIGNING
-                         else _("Draft to review: %(title)s")) % {"title": doc.title})
+    _notify(event, ids, Msg(N_("To countersign: %(title)s") if target == S.COUNTERSIGN
+                            else N_("To sign: %(title)s") if target == S.SIGNING
+                            else N_("Draft to review: %(title)s"), title=doc.title),
+            task=f"out:{doc.pk}:countersign:{{uid}}" if target == S.COUNTERSIGN else "")
     return doc
 
 
@@ -414,7 +427,7 @@ def return_draft(*, document: OutgoingDocument, acting_user, reason: str,
     _record_findings(doc, acting_user, findings_found, _version_number(doc))
     event = _move(doc, acting_user, "return_draft", OutgoingEvent.Kind.RETURNED, note=reason,
                   data={"findings": [c for c, _t in findings_found]})
-    _notify(event, [doc.drafter_id], _("Draft returned: %(title)s") % {"title": doc.title}, reason)
+    _notify(event, [doc.drafter_id], Msg(N_("Draft returned: %(title)s"), title=doc.title), reason)
     return doc
 
 
@@ -431,11 +444,13 @@ def countersign(*, document: OutgoingDocument, acting_user, opinion: str,
     for j in mine:
         j.countersigned_by, j.countersigned_on, j.opinion = acting_user, signed_on or today, opinion
         j.save(update_fields=["countersigned_by", "countersigned_on", "opinion"])
+    notify.resolve([f"out:{doc.pk}:countersign:{uid}" for j in mine for uid in _signer_ids(j.authority)],
+                   by=acting_user)
     done = not doc.joint_issuers.filter(countersigned_on__isnull=True).exists()
     event = _move(doc, acting_user, "countersign", OutgoingEvent.Kind.COUNTERSIGNED, note=opinion, checked=True,
                   target=S.SIGNING if done else None, data={"issuers": [str(j.authority) for j in mine]})
     if done:
-        _notify(event, _signer_ids(doc.authority), _("To sign: %(title)s") % {"title": doc.title})
+        _notify(event, _signer_ids(doc.authority), Msg(N_("To sign: %(title)s"), title=doc.title))
     return doc
 
 
@@ -458,7 +473,7 @@ def sign_off(*, document: OutgoingDocument, acting_user, opinion: str) -> Outgoi
     doc.signed_on, doc.signed_version = max(dates), version
     event = _move(doc, acting_user, "sign_off", OutgoingEvent.Kind.SIGNED, note=opinion,
                   fields=["signed_on", "signed_version"], data={"version": version})
-    _notify(event, [doc.drafter_id, *_document_office_ids()], _("Signed: %(title)s") % {"title": doc.title})
+    _notify(event, [doc.drafter_id, *_document_office_ids()], Msg(N_("Signed: %(title)s"), title=doc.title))
     return doc
 
 
@@ -503,8 +518,8 @@ def assign_number(*, document: OutgoingDocument, acting_user) -> OutgoingDocumen
         event = _move(doc, acting_user, "assign_number", OutgoingEvent.Kind.NUMBERED, target=target, checked=True,
                       fields=["year", "serial", "number", "number_key"], data={"number": doc.number})
         reindex(doc)
-        _notify(event, [doc.drafter_id], _("Numbered %(number)s: %(title)s") % {"number": doc.number,
-                                                                              "title": doc.title})
+        _notify(event, [doc.drafter_id], Msg(N_("Numbered %(number)s: %(title)s"), number=doc.number,
+                                             title=doc.title))
     return doc
 
 
@@ -585,8 +600,8 @@ def dispatch(*, document: OutgoingDocument, acting_user) -> OutgoingDocument:
                   data={"units": len(rows)})
     members = User.objects.filter(unit__in=[u for u, _r in rows], is_active=True).exclude(
         groups__name__in=roles.ADMIN_ROLES).values_list("pk", flat=True)
-    _notify(event, members, _("Document received: %(number)s %(title)s") % {"number": doc.number,
-                                                                            "title": doc.title})
+    _notify(event, members, Msg(N_("Document received: %(number)s %(title)s"), number=doc.number,
+                                title=doc.title))
     return doc
 
 
@@ -628,7 +643,7 @@ def chase_recipients(*, document: OutgoingDocument, acting_user) -> list[Distrib
     for d in waiting:
         for user in User.objects.filter(unit=d.unit, is_active=True).exclude(groups__name__in=roles.ADMIN_ROLES):
             notify.notify(user, key=f"out-chase:{doc.pk}:{d.unit_id}:{user.pk}:{day}",
-                          title=_("Please sign for %(number)s") % {"number": doc.number}, body=doc.title,
+                          title=Msg(N_("Please sign for %(number)s"), number=doc.number), body=doc.title,
                           url=doc.get_absolute_url(), kind="outgoing")
     return waiting
 

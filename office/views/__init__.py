@@ -13,10 +13,17 @@ from office.models import Rule, RuleArea, RuleVersion
 
 
 def desk_view(request):
+    """The day's work: the queues of what waits for this person or their office (counts on top,
+    each count the length of its list), the apps' panels, then the open notifications."""
     user = request.user
+    panels = desk.panels_for(user)
+    queues = desk.queues_for(desk.DeskContext(user))
     return render(request, "office/desk.html", {
         "notifications": selectors.recent_notifications(user, limit=8, unread_only=True),
-        "panels": desk.panels_for(user),
+        "queues": queues,
+        "waiting": sum(q.count for q in queues),
+        "top_panels": [p for p in panels if p[0].order < 10],
+        "panels": [p for p in panels if p[0].order >= 10],
         "today": timezone.localdate(),
     })
 
@@ -117,3 +124,14 @@ def acknowledgements_view(request):
     unit = request.user.unit
     rows = selectors.unacknowledged_in_unit(unit) if unit else []
     return render(request, "office/acknowledgements.html", {"unit": unit, "rows": rows})
+
+
+def unit_detail(request, pk: int):
+    """A unit's page: what it is, its head, and whom it answers to in the office (归口秘书,
+    分管主任). For the people doing the office's business; an administrator gets a 403."""
+    from office.models import Unit
+
+    if not roles.is_business_user(request.user):
+        raise PermissionDenied
+    unit = get_object_or_404(Unit.objects.select_related("head", "liaison_secretary", "liaison_director"), pk=pk)
+    return render(request, "office/unit_detail.html", {"unit": unit})

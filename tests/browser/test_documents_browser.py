@@ -45,7 +45,8 @@ def test_register_an_urgent_document_and_circulate_it(live_server, browser, dp):
     page = browser.new_page(viewport={"width": 390, "height": 844})  # the reader, on a phone
     login(page, base, "reader")
     # the desk lists it under "to read" (and the unread notification says so too)
-    page.get_by_test_id("desk-doc").get_by_role("link", name="关于立即开展森林防火隐患排查的紧急通知").click()
+    page.get_by_test_id("desk-queue-read").get_by_test_id("desk-row").get_by_role(
+        "link", name="关于立即开展森林防火隐患排查的紧急通知").click()
     page.locator("form[data-step=read_copy] button").click()
     page.wait_for_selector("[data-state=read]")
     doc.refresh_from_db()

@@ -3,11 +3,11 @@ import pytest
 from office import notify
 from office.roles import CLERK
 
-# Queries the desk panels registered by the workflow apps add (a fixed number per panel):
-# supervision: calendar days + office settings, reminder rules (colours), my items, their count;
-# documents: classified clearance (user and group permissions), to read, to instruct, to handle,
-# document settings (intake desk?)
-# + meetings: mine, to approve, summaries, materials to read; + outgoing: document settings, my drafts
+# Queries the registered queues and panels add (a fixed number each, whatever the data):
+# documents: document settings, classified clearance (user and group permissions), to handle,
+# to read; supervision: calendar days + office settings, reminder rules (colours), 归口 units,
+# my items; rules: rules in force (rules, posts, versions), my acknowledgements;
+# meetings: mine, to approve, summaries, materials to read; outgoing: document settings, my drafts
 DESK_PANEL_QUERIES = 5 + 6 + 4 + 2
 
 

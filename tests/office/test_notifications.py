@@ -3,6 +3,7 @@ from django.urls import reverse
 
 from office import notify
 from office.models import Notification
+from office.roles import CLERK
 
 
 def test_the_same_key_is_stored_once(clerk, django_capture_on_commit_callbacks):
@@ -81,3 +82,37 @@ def test_marking_someone_elses_notification_read_changes_nothing(client, clerk, 
     client.post(reverse("office:notifications_read"), {"id": [theirs.pk]})
     theirs.refresh_from_db()
     assert theirs.read_at is None
+
+
+def test_an_old_title_is_read_back_into_its_meaning_for_the_migration():
+    from office.notify import Msg, parse_title
+
+    msgids = ["To read: %(title)s", "Due in %(n)d working days: %(title)s"]
+    assert parse_title("待阅：关于冬季供暖的通知", msgids) == Msg("To read: %(title)s", title="关于冬季供暖的通知")
+    assert parse_title("还有 3 个工作日到期：落实整改", msgids) == Msg(
+        "Due in %(n)d working days: %(title)s", n=3, title="落实整改")
+    assert parse_title("另一种标题", msgids) is None
+
+
+def test_a_message_renders_in_the_active_language_and_keeps_the_office_language_as_title(make_user):
+    from django.utils import translation
+
+    from office.notify import Msg
+
+    user = make_user(CLERK)
+    note = notify.notify(user, key="msg-1", title=Msg("To read: %(title)s", title="关于冬季供暖的通知"), email=False)
+    assert note.title == "待阅：关于冬季供暖的通知"
+    with translation.override("en"):
+        assert note.display_title == "To read: 关于冬季供暖的通知"
+
+
+def test_resolving_a_task_closes_every_notification_of_it_for_everyone(make_user):
+    from office import selectors
+
+    a, b = make_user(CLERK, username="a1"), make_user(CLERK, username="b1")
+    for user in (a, b):
+        notify.notify(user, key=f"task-{user.pk}", title="待拟办：某文", task="doc:1:proposing", email=False)
+    notify.notify(a, key="other", title="其他", task="doc:2:proposing", email=False)
+    assert notify.resolve(["doc:1:proposing"], by=b) == 2
+    assert notify.resolve(["doc:1:proposing"], by=b) == 0  # idempotent
+    assert selectors.unread_count(a) == 1 and selectors.unread_count(b) == 0

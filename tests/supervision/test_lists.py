@@ -82,7 +82,8 @@ def test_the_desk_shows_my_open_items_with_their_colour(client, people, make_ite
     move_deadline(item, timezone.localdate() - dt.timedelta(days=30))
     client.force_login(people.responsible)
     page = client.get("/").content.decode()
-    assert page.count('data-testid="desk-item"') == 1
+    queue = page.split('data-testid="desk-queue-my_items"')[1].split("</section>")[0]
+    assert queue.count('data-testid="desk-row"') == 1
     assert 'data-level="red"' in page
 
 

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('contenttypes', '0002_remove_content_type_name'),
         ('office', '0009_notification_attachment'),
-        ('supervision', '0005_timeliness'),
+        ('supervision', '0006_desk_notification_meaning'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
