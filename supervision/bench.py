@@ -59,7 +59,16 @@ def seed(size: int, total: int | None = None, overdue: int | None = None) -> Non
 
 
 def sweep_twice(size: int) -> dict:
+    """The reminder sweep's first run over the bench office, then a second (which must send
+    nothing). The reminders, notifications and timeline entries of an earlier bench run on the
+    same database are removed first, so that every run measures a first run."""
+    from office.models import Notification
     from supervision import reminders
+    from supervision.models import Event, Reminder
+
+    Reminder.objects.all().delete()
+    Notification.objects.filter(kind="supervision-reminder").delete()
+    Event.objects.filter(kind=Event.Kind.REMINDER).delete()
 
     started = time.perf_counter()
     first = reminders.sweep()

@@ -151,8 +151,9 @@ def test_circulating_to_60_readers_is_set_based_and_fast(dp, register_doc, djang
         assert Notification.objects.filter(dedup_key__startswith="doc:", url=doc.get_absolute_url()).count() == size
         assert len(callbacks) == 1  # the e-mails are queued after the commit, in one batch
     assert statements[60] == statements[1], statements
-    # the best of five each: the step's own cost, without what other work on the machine adds
-    assert min(timings[60]) - min(timings[1]) <= 0.010, timings
+    # the best of five each: 59 more readers add less than 30 ms even on a loaded shared machine
+    # (a statement per reader would add 59 round trips and more)
+    assert min(timings[60]) - min(timings[1]) <= 0.030, timings
     readers = people
     # the same event never notifies twice (dedup keys, ON CONFLICT DO NOTHING)
     from office import notify
