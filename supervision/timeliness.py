@@ -129,7 +129,12 @@ def closed_as_q(closing: str) -> Q:
 
 def awaiting_decision(user) -> list[int]:
     """The items with an extension request waiting for ``user``'s decision as the instructing
-    leader (one query; a handful of rows)."""
+    leader (one query, a handful of rows; none for who cannot instruct: only county leaders and
+    the office director are instructing leaders)."""
+    from office import roles
+
+    if not roles.has_role(user, roles.COUNTY_LEADER, roles.OFFICE_DIRECTOR):
+        return []
     return list(Extension.objects.filter(decision=Extension.Decision.PENDING, item__instructing_leader=user)
                 .filter(item__status__in=list(WORKING_STATUSES)).values_list("item_id", flat=True))
 
