@@ -31,7 +31,7 @@ def _leaders():
 
 
 class TaskForm(forms.Form):
-    topic = forms.CharField(label=_("Topic"), max_length=200, validators=[validate_single_line])
+    topic = forms.CharField(label=_("Research topic"), max_length=200, validators=[validate_single_line])
     method = forms.ChoiceField(label=_("Method"), choices=Task.Method.choices)
     leader = PersonChoiceField(label=_("Leader"), queryset=User.objects.none(), required=False)
     lead = PersonChoiceField(label=_("Team lead"), queryset=User.objects.none())
