@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "office.study",
     "office.research",
     "office.dashboard",
+    "office.assessment",
 ]
 
 MIDDLEWARE = [

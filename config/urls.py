@@ -33,6 +33,7 @@ urlpatterns = [
     path("study/", include("office.study.urls")),
     path("research/", include("office.research.urls")),
     path("dashboard/", include("office.dashboard.urls")),
+    path("assessment/", include("office.assessment.urls")),
     path("", include("office.urls")),
 ]
 

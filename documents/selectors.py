@@ -147,6 +147,21 @@ def _window(start: dt.datetime, end: dt.datetime) -> dict:
     return {"received_at__gte": start, "received_at__lt": end}
 
 
+def person_year(user_id: int, year: int) -> dict:
+    """One person's incoming documents in a year, for the year-end assessment: registered by
+    them (received in the year) and how many of those were cleared the same day; documents
+    they handled as the handler. One query."""
+    from django.db.models import Count
+
+    tz = timezone.get_current_timezone()
+    start, end = dt.datetime(year, 1, 1, tzinfo=tz), dt.datetime(year + 1, 1, 1, tzinfo=tz)
+    in_year = Q(received_at__gte=start, received_at__lt=end)
+    return IncomingDocument.objects.filter(in_year & (Q(registered_by_id=user_id) | Q(handler_id=user_id))).aggregate(
+        registered=Count("pk", filter=Q(registered_by_id=user_id)),
+        same_day=Count("pk", filter=Q(registered_by_id=user_id) & on_time_q()),
+        handled=Count("pk", filter=Q(handler_id=user_id)))
+
+
 def board(user, *, office: bool, now: dt.datetime | None = None) -> Board:
     """今日收文: received today, cleared, cleared on time, everything still at the intake desk
     (with its due time), overdue; the clearance rate (cleared by the due time / received) today

@@ -165,6 +165,12 @@ class MultipleFileInput(forms.ClearableFileInput):
     template_name = "office/widgets/file_input.html"
 
 
+class FileInput(forms.ClearableFileInput):
+    """One file, with the same Chinese button and file name as ``MultipleFileInput``."""
+
+    template_name = "office/widgets/file_input.html"
+
+
 class MultipleFileField(forms.FileField):
     """Several files in one input; each is cleaned like a FileField, then the whole set is
     checked against the app's ``office.uploads.UploadPolicy`` (content matches the name, sizes,

@@ -221,6 +221,7 @@ def deliver(*, today: dt.date | None = None, cal: WorkCalendar | None = None) ->
                                        index.between(item.deliver_by, today))
                 specs.append({"recipient_id": recipient_id, "key": f"reminder:{pk}",
                               "title": title, "body": body, "url": url_of.format(item_id),
+                              "task": f"sup:{item_id}:owed",
                               "kind": "supervision-reminder"})
                 events["item_id"].append(item_id)
                 events["note"].append(title.render_default())

@@ -219,3 +219,20 @@ def desk_items(user, *, cal: WorkCalendar, limit: int = 10) -> tuple[list[Item],
 
 LEVEL_CSS = {Level.YELLOW: "badge-overdue-yellow", Level.ORANGE: "badge-overdue-orange",
              Level.RED: "badge-overdue-red"}
+
+
+def person_year(user_id: int, year: int, *, today: dt.date | None = None) -> dict:
+    """One person's supervision items as the responsible person, for the year-end assessment:
+    closed in the year and how they count (``timeliness``: on time, within extension, late),
+    and those overdue now (or at the year's end for a past year). One query."""
+    from supervision.models import Closing
+
+    today = today or timezone.localdate()
+    day = min(today, dt.date(year, 12, 31))
+    closed_in_year = Q(closed_at__year=year)
+    return Item.objects.filter(responsible_id=user_id).aggregate(
+        closed=Count("pk", filter=closed_in_year & Q(status="closed")),
+        on_time=Count("pk", filter=closed_in_year & timeliness.closed_as_q(Closing.ON_TIME)),
+        extended=Count("pk", filter=closed_in_year & timeliness.closed_as_q(Closing.EXTENDED)),
+        late=Count("pk", filter=closed_in_year & timeliness.closed_as_q(Closing.LATE)),
+        overdue=Count("pk", filter=timeliness.overdue_at_q(day)))

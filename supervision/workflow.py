@@ -213,7 +213,10 @@ def _move(item: Item, user, step_name: str, event_kind: str, *, note: str = "",
         item.status = target
     item.save(update_fields=["status", *extra_fields])
     if previous != item.status:
-        notify.resolve([f"sup:{item.pk}:{previous}"], by=user)
+        tasks = [f"sup:{item.pk}:{previous}"]
+        if previous in WORKING_STATUSES and item.status not in WORKING_STATUSES:
+            tasks.append(f"sup:{item.pk}:owed")  # reminders and chases: the unit's turn ended
+        notify.resolve(tasks, by=user)
     event = _event(item, event_kind, user, from_status=previous, to_status=item.status,
                    note=note, data=data)
     audit.record(f"supervision.{step_name}", actor=user, obj=item,
@@ -578,7 +581,8 @@ def chase(*, item: Item, acting_user, note: str) -> Chase:
                        data={"chase": record.pk, "number": record.number})
         audit.record("supervision.chase", actor=acting_user, obj=item, detail={"number": record.number})
         _notify(event, [item.responsible_id, item.lead_unit.head_id],
-                Msg(N_("Chase (催办): %(title)s"), title=item.title), note)
+                Msg(N_("Chase (催办): %(title)s"), title=item.title), note,
+                task=f"sup:{item.pk}:owed")
     return record
 
 

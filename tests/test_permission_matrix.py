@@ -218,6 +218,16 @@ def app_cells(w):
         (f"/research/bulletin/{w.issue.pk}/add_articles/", "post", {}, research_obj(EDITORS, {400}), None),
         (f"/research/bulletin/{w.issue.pk}/publish/", "post", {}, research_obj(EDITORS, {409}), None),
     ]
+    chiefs = {"section_chief", "office_director"}
+    subject = w.note.author_id  # the document office's clerk: only the director sees their assessment
+    cells += [
+        ("/assessment/", "get", None, page(STAFF), None),
+        ("/assessment/?year=2025&format=pdf", "get", None, page(STAFF), None),
+        ("/assessment/office/", "get", None, page(chiefs), None),
+        ("/assessment/office/?format=xlsx", "get", None, page(chiefs), None),
+        (f"/assessment/{subject}/", "get", None, study_obj({"office_director"}), None),
+        (f"/assessment/{subject}/?format=pdf", "get", None, study_obj({"office_director"}), None),
+    ]
     for step in info_workflow.TRANSITIONS:  # approve needs no field: the director's first POST succeeds
         ok = {302, 409} if step == "approve" else {400, 409}
         cells.append((f"/information/{f}/{step}/", "post", {}, info_obj(SEES_INFO, frozenset(ok)), INFO_TITLE))
@@ -238,7 +248,8 @@ def app_cells(w):
 def expected_app(persona, url, rule):
     if persona == "anonymous":
         return {302}
-    if persona in ADMINS and url.startswith(("/documents/", "/supervision/", "/information/", "/study/", "/research/")):
+    if persona in ADMINS and url.startswith(("/documents/", "/supervision/", "/information/", "/study/", "/research/",
+                                                         "/assessment/")):
         return {403}
     return rule(persona)
 

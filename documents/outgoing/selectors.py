@@ -192,3 +192,18 @@ def desk_queues(user, *, office: bool, limit: int = 8) -> dict[str, list[Outgoin
         queues["issue"] = base.filter(status__in=[S.RECHECK, S.NUMBERING, S.SEALING, S.PRINTING, S.DISPATCHING])
     queues["mine"] = base.filter(drafter=user, status=S.DRAFT)
     return {k: list(v[:limit]) for k, v in queues.items()}
+
+
+def person_year(user_id: int, year: int) -> dict:
+    """One drafter's year, for the year-end assessment: drafts begun in the year, review
+    findings (核稿) recorded against their drafts in the year, and drafts without any finding.
+    One query."""
+    from django.db.models import Count
+
+    from documents.outgoing.models import ReviewFinding
+
+    drafts = OutgoingDocument.objects.filter(drafter_id=user_id, created_at__year=year).aggregate(
+        drafts=Count("pk", distinct=True),
+        clean=Count("pk", filter=~Exists(ReviewFinding.objects.filter(document_id=OuterRef("pk"))), distinct=True),
+        findings=Count("findings", distinct=True))
+    return drafts

@@ -83,7 +83,7 @@ class Outlet(models.Model):
 class Item(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
-        SUBMITTED = "submitted", _("Under review")
+        SUBMITTED = "submitted", _("In review")
         RETURNED = "returned", _("Returned")
         APPROVED = "approved", _("Approved")
         SENT = "sent", _("Sent")

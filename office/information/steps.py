@@ -20,10 +20,6 @@ ITEM_STEPS = [
     Step("approve", gettext_lazy("Approve"),
          run=lambda i, u, d: workflow.approve(item=i, acting_user=u),
          done=lambda i, r, d: _("%(title)s approved: it can be sent to outlets.") % {"title": i.title}),
-    Step("send", gettext_lazy("Send to outlets"), form=forms.SendForm,
-         run=lambda i, u, d: workflow.send(item=i, acting_user=u, outlets=d["outlets"]),
-         done=lambda i, r, d: _("%(title)s sent to %(outlets)s.")
-         % {"title": i.title, "outlets": "、".join(x.outlet.name for x in r)}),
     Step("record_adoption", gettext_lazy("Record an adoption (采用)"), form=forms.AdoptionForm, form_kwargs=_ik,
          run=lambda i, u, d: workflow.record_adoption(
              item=i, acting_user=u, outlet=d["outlet"], adopted_on=d["adopted_on"], form=d["form"],
@@ -31,6 +27,10 @@ ITEM_STEPS = [
          done=lambda i, r, d: _("Adoption by %(outlet)s on %(day)s recorded (%(level)s, %(form)s).")
          % {"outlet": r.outlet.name, "day": f"{r.adopted_on:%Y-%m-%d}", "level": r.get_level_display(),
             "form": r.get_form_display()}),
+    Step("send", gettext_lazy("Send to outlets"), form=forms.SendForm,
+         run=lambda i, u, d: workflow.send(item=i, acting_user=u, outlets=d["outlets"]),
+         done=lambda i, r, d: _("%(title)s sent to %(outlets)s.")
+         % {"title": i.title, "outlets": "、".join(x.outlet.name for x in r)}),
     Step("edit", gettext_lazy("Edit"), form=forms.ItemForm, primary=False,
          initial=lambda i: {"title": i.title, "category": i.category_id, "source": i.source, "body": i.body},
          run=lambda i, u, d: workflow.edit_item(item=i, acting_user=u, title=d["title"], body=d["body"],

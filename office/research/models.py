@@ -19,7 +19,7 @@ class Task(models.Model):
         PHONE = "phone", _("By phone")
         QUESTIONNAIRE = "questionnaire", _("By questionnaire")
 
-    topic = models.CharField(_("topic"), max_length=200)
+    topic = models.CharField(_("research topic"), max_length=200)
     leader = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("leader"),

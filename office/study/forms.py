@@ -15,7 +15,7 @@ class SessionForm(forms.Form):
     date = forms.DateField(label=_("Date"), widget=DateInput())
     starts_at = forms.TimeField(label=_("Starts at"), initial=dt.time(15, 0),
                                 widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
-    topic = forms.CharField(label=_("Topic"), max_length=200, validators=[validate_single_line])
+    topic = forms.CharField(label=_("Study topic"), max_length=200, validators=[validate_single_line])
     materials = forms.CharField(label=_("Materials"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
                                 help_text=_("What is studied: documents, speeches, chapters; one a line."))
     section = forms.ModelChoiceField(label=_("Section"), required=False, queryset=Unit.objects.none(),

@@ -16,7 +16,7 @@ class Session(models.Model):
 
     date = models.DateField(_("date"))
     starts_at = models.TimeField(_("starts at"), default="15:00")
-    topic = models.CharField(_("topic"), max_length=200)
+    topic = models.CharField(_("study topic"), max_length=200)
     materials = models.TextField(_("materials"), blank=True,
                                  help_text=_("What is studied: documents, speeches, chapters; one a line."))
     section = models.ForeignKey("office.Unit", verbose_name=_("section"), null=True, blank=True,

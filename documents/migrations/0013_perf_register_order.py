@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('documents', '0011_outgoing_register_index'),
+        ('documents', '0012_desk_outgoing_notification_meaning'),
         ('office', '0009_notification_attachment'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
