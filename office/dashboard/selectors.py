@@ -35,6 +35,7 @@ from office import roles
 from office.information import permissions as information_permissions
 from office.information import selectors as information
 from office.models import Unit
+from office.paging import count_label
 from office.study import permissions as study_permissions
 from office.study import selectors as study
 from supervision import reports, timeliness
@@ -91,6 +92,11 @@ class Figure:
 
     def __int__(self) -> int:
         return self.value
+
+    @property
+    def shown(self) -> str:
+        """The figure as the list behind it shows its length (``office.paging.count_label``)."""
+        return count_label(self.value)
 
 
 def _url(name: str, **params) -> str:
