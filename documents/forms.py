@@ -207,8 +207,7 @@ class SuperviseForm(forms.Form):
 class RegisterFilterForm(forms.Form):
     date_from = BoundedDateField(label=_("Received from"), required=False, bound=Bound.SUPPORTED)
     date_to = BoundedDateField(label=_("to"), required=False, bound=Bound.SUPPORTED)
-    sender = UnitChoiceField(label=_("Sending unit"), required=False, queryset=_units(),
-                             empty_label=_("All units"))
+    sender = UnitChoiceField(label=_("Sending unit"), required=False, which="active", empty_label=_("All units"))
     doc_type = forms.ModelChoiceField(label=_("Type"), required=False,
                                       queryset=DocumentType.objects.all(), empty_label=_("All types"))
     urgency = forms.ChoiceField(label=_("Urgency"), required=False,

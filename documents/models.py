@@ -217,7 +217,8 @@ class IncomingDocument(models.Model):
                 name="incoming_handling_deadline_supported_range"),
         ]
         indexes = [
-            models.Index(fields=["received_at"], name="incoming_received"),
+            # the register's order (-received_at, -pk) and its date ranges: read backwards, no sort
+            models.Index(fields=["received_at", "id"], name="incoming_received_order"),
             models.Index(fields=["status", "due_at"], name="incoming_status_due"),
             models.Index(fields=["due_at"], condition=Q(cleared_at__isnull=True), name="incoming_pending"),
             models.Index(fields=["sender_number_key", "sender"], name="incoming_sender_number_key"),

@@ -10,17 +10,16 @@ app config, never at import time.
 from __future__ import annotations
 
 import datetime as dt
-import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
-from django.db.models import Max, Prefetch
+from django.db.models import Max, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from documents.models import Circulation, IncomingDocument, Instruction, Status
 from office import pdf
-from office.exports import append_row
+from office.exports import STYLE_DATE, STYLE_DATETIME, stream_xlsx
 from office.models import OfficeSettings
 
 SLIP_CSS = "@page { size: A4; margin: 15mm 18mm 18mm 18mm; }"
@@ -161,52 +160,47 @@ def _excel_datetime(value: dt.datetime | None) -> dt.datetime | None:
     return timezone.localtime(value).replace(tzinfo=None)
 
 
-def register_workbook(documents: Iterable[IncomingDocument]) -> bytes:
-    """The 收文登记簿: one row per document. Pass documents with sender and doc_type
-    selected: no query is run per document."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
+def register_rows(documents) -> Iterator[list]:
+    """The register's rows, read in batches from the database (``values_list`` + ``iterator``:
+    no model instance, no query per document, the choices' labels looked up once)."""
+    from documents.models import Handling, Secrecy, Urgency
 
-    columns = register_columns()
-    wb = Workbook()
-    ws = wb.active
-    ws.title = _("Incoming register")[:31]
-    append_row(ws, [_("Incoming register")])
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(columns))
-    ws["A1"].font = Font(bold=True, size=14)
-    ws["A1"].alignment = Alignment(horizontal="center")
-    append_row(ws, columns)
-    for cell in ws[2]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    for document in documents:
-        closed = _excel_datetime(document.closed_at)
-        append_row(ws, [
-            document.number,
-            _excel_datetime(document.received_at),
-            str(document.sender),
-            document.sender_number or None,
-            document.title,
-            str(document.doc_type),
-            document.secrecy_label() or None,
-            str(document.get_urgency_display()) if document.urgency else None,
-            document.copies,
-            document.pages,
-            str(document.get_handling_display()),
-            str(document.get_status_display()),
-            closed.date() if closed else None,
-        ])
-    for cells in ws.iter_rows(min_row=3):
-        cells[RECEIVED_COLUMN - 1].number_format = "yyyy-mm-dd hh:mm"
-        cells[CLOSED_COLUMN - 1].number_format = "yyyy-mm-dd"
-    for index, width in enumerate(REGISTER_WIDTHS, start=1):
-        ws.column_dimensions[get_column_letter(index)].width = width
-    ws.freeze_panes = "A3"
-    ws.auto_filter.ref = f"A2:{get_column_letter(len(columns))}{max(ws.max_row, 2)}"
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    labels = {field: {value: str(label) for value, label in choices.choices}
+              for field, choices in (("urgency", Urgency), ("handling", Handling), ("status", Status),
+                                     ("secrecy", Secrecy))}
+    if isinstance(documents, QuerySet):
+        rows = documents.values_list(
+            "number", "received_at", "sender__short_name", "sender__name", "sender_number", "title",
+            "doc_type__name", "secrecy", "secrecy_years", "urgency", "copies", "pages", "handling",
+            "status", "closed_at").iterator(chunk_size=2000)
+    else:
+        rows = ((d.number, d.received_at, d.sender.short_name, d.sender.name, d.sender_number, d.title,
+                 d.doc_type.name, d.secrecy, d.secrecy_years, d.urgency, d.copies, d.pages, d.handling,
+                 d.status, d.closed_at) for d in documents)
+    tz = timezone.get_current_timezone()
+    for (number, received, short, name, sender_number, title, doc_type, secrecy, years, urgency, copies,
+         pages, handling, status, closed) in rows:
+        closed = closed.astimezone(tz).replace(tzinfo=None) if closed else None
+        yield [number, received.astimezone(tz).replace(tzinfo=None), short or name, sender_number or None,
+               title, doc_type,
+               f"{labels['secrecy'].get(secrecy, secrecy)}★{years}年" if secrecy else None,
+               labels["urgency"].get(urgency, urgency) if urgency else None, copies, pages,
+               labels["handling"].get(handling, handling), labels["status"].get(status, status),
+               closed.date() if closed else None]
+
+
+def register_stream(documents) -> Iterator[bytes]:
+    """The 收文登记簿 as it is written (``office.exports.stream_xlsx``): constant memory, the
+    first bytes at once, whatever the number of documents."""
+    return stream_xlsx(sheet=_("Incoming register"), title=_("Incoming register"), columns=register_columns(),
+                       rows=register_rows(documents), widths=REGISTER_WIDTHS,
+                       styles={RECEIVED_COLUMN: STYLE_DATETIME, CLOSED_COLUMN: STYLE_DATE})
+
+
+def register_workbook(documents: Iterable[IncomingDocument]) -> bytes:
+    """The 收文登记簿: one row per document, in one piece (samples, tests); the download streams
+    ``register_stream``."""
+    return b"".join(register_stream(documents))
 
 
 # --- samples for manage.py render_samples ------------------------------------------------

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,7 +15,7 @@ from documents import forms, printing, selectors, workflow
 from documents.models import Circulation, DocumentAttachment, DocumentSettings, IncomingDocument
 from documents.steps import STEPS
 from documents.workflow import WorkflowError, is_document_office
-from office import audit, once, roles
+from office import audit, exports, once, paging, roles
 from office.http import download, serve_stored_file
 from office.steps import StepPage, finish
 
@@ -46,7 +45,7 @@ def register_list(request):
     office = _office(request)
     form, f = _filters(request)
     docs = selectors.register(request.user, f, office=office)
-    page = Paginator(docs, 50).get_page(request.GET.get("page"))
+    page = paging.page(request, docs, 50)
     query = request.GET.copy()
     query.pop("page", None)
     template = "documents/_register_table.html" if request.headers.get("HX-Request") else \
@@ -58,17 +57,16 @@ def register_list(request):
 def register_export(request):
     office = _office(request)
     _form, f = _filters(request)
-    data = printing.register_workbook(selectors.register(request.user, f, office=office))
     audit.record("documents.export_register", actor=request.user,
                  detail={"query": request.GET.urlencode()})
-    return download(data, f"收文登记簿-{timezone.localdate():%Y%m%d}.xlsx",
-                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    # streamed while the rows are read: constant memory, never a worker held for the whole file
+    return exports.streamed_download(printing.register_stream(selectors.register(request.user, f, office=office)),
+                                     f"收文登记簿-{timezone.localdate():%Y%m%d}.xlsx")
 
 
 def returned_list(request):
     office = _office(request)
-    page = Paginator(selectors.returned_register(request.user, office=office), 50).get_page(
-        request.GET.get("page"))
+    page = paging.page(request, selectors.returned_register(request.user, office=office), 50)
     return render(request, "documents/returned.html", {"page": page})
 
 

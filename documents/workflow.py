@@ -33,7 +33,7 @@ from documents.models import (
     Status,
     UrgencyRule,
 )
-from office import audit, dates, docnumbers, notify, numbering, queueing, roles
+from office import audit, bulk, dates, docnumbers, notify, numbering, queueing, roles
 from office.dates import Bound
 from office.models import Unit, User
 from office.notify import Msg
@@ -224,10 +224,11 @@ def _notify(event: DocumentEvent, user_ids: Iterable[int], title: Msg, body: str
     the document's status (``_resolve_status`` resolves it when the status moves on)."""
     ids = {pk for pk in user_ids if pk and pk != event.actor_id}
     task = task or f"doc:{event.document_id}:{event.document.status}"
-    for user in User.objects.filter(pk__in=ids, is_active=True).order_by("pk"):
-        notify.notify(user, key=f"doc:{event.pk}:{user.pk}", title=title, body=body,
-                      url=event.document.get_absolute_url(), kind="documents",
-                      task=task.replace("{uid}", str(user.pk)))
+    url = event.document.get_absolute_url()
+    notify.notify_many([  # set-based: one insert for every reader (office.notify.notify_many)
+        {"recipient_id": pk, "address": email, "key": f"doc:{event.pk}:{pk}", "title": title, "body": body,
+         "url": url, "kind": "documents", "task": task.replace("{uid}", str(pk))}
+        for pk, email in User.objects.filter(pk__in=ids, is_active=True).order_by("pk").values_list("pk", "email")])
 
 
 def title_param(doc: IncomingDocument):
@@ -319,10 +320,14 @@ def _attach(doc: IncomingDocument, checked) -> None:
             queueing.enqueue_on_commit(extract_attachment_text, att.pk)  # or the extraction sweep
 
 
+def _search_text(doc: IncomingDocument, attachment_texts) -> str:
+    number, pending = numbering.split_mark(doc.number)  # registering: the serial comes last
+    return search.index_text([doc.title, number, doc.sender_number, doc.sender.name, doc.sender.short_name],
+                             attachment_texts) + pending
+
+
 def reindex(doc: IncomingDocument) -> None:
-    doc.search_vector = search.index_text(
-        [doc.title, doc.number, doc.sender_number, doc.sender.name, doc.sender.short_name],
-        doc.attachments.order_by("pk").values_list("text", flat=True))
+    doc.search_vector = _search_text(doc, doc.attachments.order_by("pk").values_list("text", flat=True))
     doc.save(update_fields=["search_vector"])
 
 
@@ -400,22 +405,25 @@ def register(
                             % {"sender": sender, "number": sender_number, "first": duplicate.number},
                             code="duplicate", existing=duplicate)
     year = timezone.localtime(received_at).year
-    serial = numbering.next_value("incoming", year)
     clock = due(received_at, urgency)
-    doc = IncomingDocument.objects.create(
-        year=year, serial=serial, number=f"收〔{year}〕{serial}号", sender=sender,
-        sender_number=sender_number, title=title, doc_type=doc_type, is_telegram=is_telegram,
-        urgency=urgency, secrecy=secrecy, secrecy_years=secrecy_years, copies=copies, pages=pages,
-        handling=handling, received_at=received_at, signed_by=signed_by, registered_by=acting_user,
-        due_at=clock.at, due_provisional=clock.provisional,
-    )
-    _attach(doc, checked)
-    reindex(doc)
-    _event(doc, DocumentEvent.Kind.REGISTERED, acting_user,
-           data={"due_at": doc.due_at.isoformat(), "due_provisional": doc.due_provisional,
-                 "warning": sender_number_warning(sender_number)})
-    audit.record("documents.register", actor=acting_user, obj=doc,
-                 detail={"classified": bool(secrecy), "urgency": urgency})
+    # everything first; the yearly counter is taken last (office.numbering.reserve)
+    with numbering.reserve("incoming", year) as serial:
+        doc = IncomingDocument(
+            year=year, serial=serial.serial, number=f"收〔{year}〕{serial.mark}号", sender=sender,
+            sender_number=sender_number, title=title, doc_type=doc_type, is_telegram=is_telegram,
+            urgency=urgency, secrecy=secrecy, secrecy_years=secrecy_years, copies=copies, pages=pages,
+            handling=handling, received_at=received_at, signed_by=signed_by, registered_by=acting_user,
+            due_at=clock.at, due_provisional=clock.provisional,
+        )
+        # indexed with the row: attachments have no text yet (extracted later, which reindexes)
+        doc.search_vector = _search_text(doc, ())
+        doc.save(force_insert=True)
+        _attach(doc, checked)
+        _event(doc, DocumentEvent.Kind.REGISTERED, acting_user,
+               data={"due_at": doc.due_at.isoformat(), "due_provisional": doc.due_provisional,
+                     "warning": sender_number_warning(sender_number)})
+        audit.record("documents.register", actor=acting_user, obj=doc,
+                     detail={"classified": bool(secrecy), "urgency": urgency})
     return doc
 
 
@@ -440,6 +448,7 @@ def _create_copies(doc: IncomingDocument, readers: Sequence[User], sequential: b
     if not readers:
         raise WorkflowError(_("Choose at least one reader."), code="required")
     internal = {Unit.Kind.LEADERSHIP, Unit.Kind.SECTION}
+    roles.load_roles(readers)  # one query for every reader's roles
     for reader in readers:
         require_participant(reader, _("“%(name)s” cannot receive a copy: readers are active "
                                       "staff of the office and county leaders.") % {"name": reader})
@@ -450,22 +459,24 @@ def _create_copies(doc: IncomingDocument, readers: Sequence[User], sequential: b
     if doc.secrecy and any(not may_see_classified(r) for r in readers):
         raise WorkflowError(_("A classified document goes only to readers cleared for it."),
                             code="classified")
-    start = (doc.circulations.order_by("-order").values_list("order", flat=True).first() or 0) + 1
-    already = set(doc.circulations.filter(recalled_at__isnull=True).values_list("reader_id", flat=True))
+    from django.contrib.postgres.aggregates import ArrayAgg
+    from django.db.models import Max, Q
+
+    copies = Circulation.objects.filter(document_id=doc.pk).aggregate(  # one query for both
+        last=Max("order"), holders=ArrayAgg("reader_id", filter=Q(recalled_at__isnull=True), default=[]))
+    start = (copies["last"] or 0) + 1
+    already = set(copies["holders"])
     readers = [r for r in readers if r.pk not in already]
     if not readers:
         raise WorkflowError(_("Every chosen reader already has a copy."), code="duplicate")
     now = timezone.now()
     busy = sequential and doc.circulations.filter(sequential=True, read_at__isnull=True,
                                                   recalled_at__isnull=True).exists()
-    sent = []
-    for i, reader in enumerate(readers):
-        send_now = not sequential or (i == 0 and not busy)
-        Circulation.objects.create(document=doc, reader=reader, order=start + i,
-                                   sequential=sequential, sent_at=now if send_now else None)
-        if send_now:
-            sent.append(reader.pk)
-    return sent
+    sent_at = [now if (not sequential or (i == 0 and not busy)) else None for i in range(len(readers))]
+    bulk.insert(Circulation, rows={  # one statement for every copy (office.bulk)
+        "reader_id": [r.pk for r in readers], "order": [start + i for i in range(len(readers))],
+        "sent_at": sent_at}, same={"document_id": doc.pk, "sequential": sequential})
+    return [r.pk for r, at in zip(readers, sent_at, strict=True) if at is not None]
 
 
 @step("circulate")

@@ -15,6 +15,7 @@ class MeetingsConfig(AppConfig):
                                        roles=frozenset(roles.BUSINESS_ROLES), order=30))
         desk.register_panel(desk.DeskPanel("meetings", _("My meetings"), "meetings/_desk_panel.html",
                                            desk_panel.load, order=30))
+        desk.register_queues(desk.QueueSource("meetings", desk_panel.queues, order=50))
         roles.register_role_permissions(roles.SYSTEM_ADMIN, {
             *(f"meetings.{a}_{m}" for a in ("add", "change", "view", "delete")
               for m in ("meetingtype", "room", "checklistitem")),

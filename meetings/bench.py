@@ -13,7 +13,10 @@ from config.bench import BENCH_PASSWORD, register
 ORGANISER = "bench_meetings"
 
 
-def seed(size: int, meetings: int = 5_000, topics: int = 50_000, attendance: int = 100_000) -> None:
+def seed(size: int, meetings: int | None = None, topics: int | None = None, attendance: int | None = None) -> None:
+    """``5 × size`` meetings with ``50 × size`` topics and ``100 × size`` attendance rows (the
+    full size 1,000: 5,000 / 50,000 / 100,000)."""
+    meetings, topics, attendance = meetings or 5 * size, topics or 50 * size, attendance or 100 * size
     from django.contrib.auth.hashers import make_password
     from django.contrib.auth.models import Group
     from django.utils import timezone

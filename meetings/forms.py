@@ -135,7 +135,7 @@ class AnswerForm(forms.Form):
         ("substitute", _("I send a substitute"))])
     reason = forms.CharField(label=_("Reason for leave"), required=False,
                              widget=forms.Textarea(attrs={"rows": 2}))
-    substitute = PersonChoiceField(label=_("Substitute"), queryset=_people(), required=False)
+    substitute = PersonChoiceField(label=_("Substitute attending"), queryset=_people(), required=False)
 
     def clean(self):
         data = super().clean()
@@ -224,7 +224,7 @@ class MinutesForm(forms.Form):
 
 class DecisionForm(forms.Form):
     topic = _TopicChoice(label=_("Topic"), queryset=Topic.objects.none(), required=False)
-    text = forms.CharField(label=_("Decision"), widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(label=_("Decision agreed"), widget=forms.Textarea(attrs={"rows": 3}))
     unit = UnitChoiceField(label=_("Responsible unit"), queryset=_units())
     responsible = PersonChoiceField(label=_("Responsible person"), queryset=_people(), narrow_by="unit")
     deadline = BoundedDateField(label=_("Deadline"), bound=Bound.DEADLINE)
@@ -276,7 +276,7 @@ class FeedbackForm(forms.Form):
 
 
 class ReturnedForm(forms.Form):
-    materials = forms.ModelMultipleChoiceField(label=_("Returned"), queryset=Material.objects.none(),
+    materials = forms.ModelMultipleChoiceField(label=_("Materials returned"), queryset=Material.objects.none(),
                                                widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args, meeting: Meeting, **kwargs):
@@ -324,8 +324,8 @@ class WithdrawForm(forms.Form):
 
 
 class PeriodForm(forms.Form):
-    start = BoundedDateField(label=_("From"), bound=Bound.SUPPORTED, required=False)
-    end = BoundedDateField(label=_("To"), bound=Bound.SUPPORTED, required=False)
+    start = BoundedDateField(label=_("Period from"), bound=Bound.SUPPORTED, required=False)
+    end = BoundedDateField(label=_("Period to"), bound=Bound.SUPPORTED, required=False)
 
     def clean(self):
         data = super().clean()

@@ -276,21 +276,10 @@ def desk(user) -> dict:
         meeting__in=[m.pk for m in upcoming], user=user, removed_at__isnull=True)} if upcoming else {}
     for m in upcoming:
         m.my_answer = my_rows.get(m.pk)
-    to_screen = []
-    if permissions.is_screener(user):
-        to_screen = list(Topic.objects.filter(status=Topic.Status.SUBMITTED, meeting__status=Status.PLANNING)
-                         .select_related("meeting", "unit").order_by("submitted_at")[:10])
-    to_approve = list(Meeting.objects.filter(presiding=user, status=Status.PENDING_APPROVAL)
-                      .select_related("type").order_by("starts_at")[:10])
-    summaries = Summary.objects.filter(
-        Q(status=Summary.Status.REVIEWED, meeting__presiding=user)
-        | (Q(status=Summary.Status.REVIEW) if permissions.is_screener(user) else Q(pk__in=[])))
-    to_sign = list(summaries.select_related("meeting")[:10])
     unread = list(Material.objects.filter(meeting__status__in=list(NOTICED), meeting__starts_at__gte=now,
                                           meeting__starts_at__lt=soon)
                   .filter(Exists(Attendee.objects.filter(meeting=OuterRef("meeting_id"), removed_at__isnull=True)
                                  .filter(Q(user=user) | Q(substitute=user, response=A.SUBSTITUTE))))
                   .exclude(Exists(MaterialOpen.objects.filter(material=OuterRef("pk"), user=user)))
                   .select_related("meeting", "topic").order_by("meeting__starts_at", "pk")[:10])
-    return {"upcoming": upcoming, "to_screen": to_screen, "to_approve": to_approve, "to_sign": to_sign,
-            "unread": unread}
+    return {"upcoming": upcoming, "unread": unread}

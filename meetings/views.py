@@ -11,7 +11,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count
 from django.http import Http404, HttpResponse
@@ -24,7 +23,7 @@ from django.views.decorators.http import require_POST
 from meetings import discipline, forms, ics, permissions, printing, selectors, signin, workflow
 from meetings.models import CalendarFeed, Decision, Material, MaterialOpen, Meeting, Topic
 from meetings.steps import MEETING_STEPS, TOPIC_STEPS, _signed_message
-from office import audit, once, roles
+from office import audit, once, paging, roles
 from office.http import download, serve_stored_file
 from office.steps import StepPage, finish
 from office.workdays import WorkCalendar
@@ -56,9 +55,10 @@ def meeting_list(request):
         type_id = data["type"].pk if data["type"] else None
         status = data["status"]
         within, ready = data["within"], {"yes": True, "no": False}.get(data["ready"])
-    page = Paginator(selectors.meeting_list(request.user, scope=scope, type_id=type_id, status=status,
-                                            within=within, ready=ready), 30) \
-        .get_page(request.GET.get("page"))
+    meetings = selectors.meeting_list(request.user, scope=scope, type_id=type_id, status=status,
+                                      within=within, ready=ready)
+    # the "within N days" banner states how many: counted exactly (a few days of meetings)
+    page = paging.page(request, meetings, 30, count=meetings.count() if within else None)
     query = request.GET.copy()
     query.pop("page", None)
     cal = WorkCalendar.load()

@@ -1121,15 +1121,18 @@ def sign_summary(*, meeting: Meeting, acting_user) -> Summary:
     summary.status = Summary.Status.SIGNED
     year = timezone.localdate(summary.signed_at).year
     summary.year = year
-    summary.sequence = numbering.next_value(f"meeting-minutes-{meeting.type_id}", year)
-    summary.number = minutes_number(meeting.type, year, summary.sequence)
-    summary.save(update_fields=["present", "absent", "attending", "signed_by", "signed_at", "status", "year",
-                                "sequence", "number"])
-    notify.resolve([f"summary:{summary.pk}:signoff"], by=acting_user)
-    event = _move_status(meeting, acting_user, "sign_summary", data={"number": summary.number})
-    units_heads = Unit.objects.filter(pk__in=meeting.decisions.values("unit_id")).values_list("head_id", flat=True)
-    _notify(event, people_to_inform(meeting) | set(units_heads) | _organisers(meeting),
-            Msg(N_("Minutes issued: %(number)s %(title)s"), number=summary.number, title=meeting.title))
+    # everything first; the counter of the type and year is taken last (office.numbering.reserve)
+    with numbering.reserve(f"meeting-minutes-{meeting.type_id}", year) as serial:
+        summary.sequence = serial.serial
+        summary.number = minutes_number(meeting.type, year, serial.mark)
+        summary.save(update_fields=["present", "absent", "attending", "signed_by", "signed_at", "status", "year",
+                                    "sequence", "number"])
+        notify.resolve([f"summary:{summary.pk}:signoff"], by=acting_user)
+        event = _move_status(meeting, acting_user, "sign_summary", data={"number": summary.number})
+        units_heads = Unit.objects.filter(pk__in=meeting.decisions.values("unit_id")).values_list("head_id",
+                                                                                                  flat=True)
+        _notify(event, people_to_inform(meeting) | set(units_heads) | _organisers(meeting),
+                Msg(N_("Minutes issued: %(number)s %(title)s"), number=summary.number, title=meeting.title))
     return summary
 
 

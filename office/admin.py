@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from office import audit, calendar_years, history, mfa, roles, selectors, services
 from office.exports import safe_row
+from office.forms import FileInput
 from office.models import (
     AuditEvent,
     CalendarDay,
@@ -51,7 +52,7 @@ class KeepHistoryAdmin(admin.ModelAdmin):
 
 
 class ImportForm(forms.Form):
-    workbook = forms.FileField(label=_("Workbook (.xlsx)"))
+    workbook = forms.FileField(label=_("Workbook (.xlsx)"), widget=FileInput(attrs={"accept": ".xlsx"}))
     dry_run = forms.BooleanField(label=_("Check only, save nothing"), required=False, initial=True)
 
 
@@ -651,9 +652,9 @@ admin.site.unregister(Group)
 @admin.register(Group)
 class RoleAdmin(GroupAdmin):
     """Roles come from the table in ``office.roles``: never deleted (``office.history``). A
-    role shows by its Chinese name (``Group.__str__``, office.apps), its code beside it."""
+    role shows by its name in the reader's language (``Group.__str__``, office.apps)."""
 
-    list_display = ("__str__", "name")
+    list_display = ("__str__",)
 
     def get_actions(self, request):
         actions = super().get_actions(request)

@@ -116,6 +116,10 @@ def record(
         event.content_type = ContentType.objects.get_for_model(obj, for_concrete_model=False)
         event.object_id = str(obj.pk)
         event.object_repr = audit_label(obj)[:200]
+    from office import numbering
+
+    if numbering.hold_insert(event):  # names a number taken at the end of the step
+        return event
     event.save(force_insert=True)
     return event
 

@@ -40,6 +40,13 @@ class Bound(StrEnum):
     SUPPORTED = "supported"
 
 
+def day_start(day: dt.date) -> dt.datetime:
+    """Local (Asia/Shanghai) midnight at the start of ``day``, as an aware datetime: date filters
+    on timestamp columns are written ``>= day_start(from)`` and ``< day_start(to + 1 day)``, a
+    range an index on the column serves (``column__date`` cannot use it)."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
 def years_after(day: dt.date, years: int) -> dt.date:
     try:
         return day.replace(year=day.year + years)

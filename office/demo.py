@@ -172,14 +172,16 @@ def enroll_demo_devices() -> int:
 
 def office_moment(working_days_ago: int, hour: int, minute: int = 0) -> dt.datetime:
     """Demo only: a moment in office hours ``working_days_ago`` working days before today
-    (0: today, or the last working day when today is a day off), never in the future (a time
-    still to come today falls on the previous working day). Demo documents arrive, and demo
+    (0: today, or the last working day when today's office hours have not begun), never in the
+    future (a time still to come today falls on the previous working day). Demo documents arrive, and demo
     steps happen, at such moments: never on a Sunday night."""
     from office.workdays import WorkCalendar
 
     cal = WorkCalendar.load()
-    today = timezone.localdate()
-    day = today if cal.is_working_day(today) else cal.add_working_days(today, -1)
+    now = timezone.localtime()
+    today = now.date()
+    started = cal.is_working_day(today) and now.time() >= cal.work_starts
+    day = today if started else cal.add_working_days(today, -1)
     if working_days_ago:
         day = cal.add_working_days(day, -working_days_ago)
     moment = timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))

@@ -75,6 +75,7 @@ class DeskRow:
     level_css: str = ""
     action: str = ""  # the next action's label; the button goes to ``url``
     provisional: bool = False
+    days_left: int | None = None  # for a date: working days until it (negative: working days late)
 
 
 @dataclass
@@ -156,9 +157,15 @@ def queues_for(ctx: DeskContext) -> list[DeskQueue]:
 
     if not is_business_user(ctx.user) or not ctx.has(*BUSINESS_ROLES):
         return []
+    import datetime as dt
+
     found = []
     for source in sorted(_queues.values(), key=lambda s: (s.order, s.key)):
         found.extend(source.load(ctx))
+    for queue in found:  # a deadline's countdown in working days (office.workdays)
+        for row in queue.rows:
+            if isinstance(row.due, dt.date) and not isinstance(row.due, dt.datetime):
+                row.days_left = ctx.cal.working_days_between(ctx.today, row.due)
     return sorted(found, key=lambda q: (q.count == 0, q.order))  # work first, then the empty queues
 
 

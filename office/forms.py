@@ -7,6 +7,7 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 
@@ -112,16 +113,47 @@ class PeopleChoiceField(forms.ModelMultipleChoiceField):
         return _person_label(obj)
 
 
-class UnitChoiceField(forms.ModelChoiceField):
-    """One unit (lead unit, sending unit), searchable by name and pinyin."""
-
-    widget = PickerSelect
-
-
 class UnitsChoiceField(forms.ModelMultipleChoiceField):
     """Several units (co-units, recipients): a searchable picker, one click per unit."""
 
     widget = PickerSelectMultiple
+
+
+class _CachedUnits(ModelChoiceIterator):
+    """The options of a unit picker from ``office.selectors.unit_choices`` (cached in the
+    process): rendering the list reads no unit row."""
+
+    def __iter__(self):
+        from office.selectors import unit_choices
+
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        yield from unit_choices(self.field.which)
+
+    def __len__(self):
+        from office.selectors import unit_choices
+
+        return len(unit_choices(self.field.which)) + (self.field.empty_label is not None)
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    """One unit (lead unit, sending unit), searchable by name and pinyin. With ``which``
+    ("active" / "county", and no queryset) its options come from ``office.selectors.unit_choices``
+    (cached: a filter form reads no unit row to render); the chosen unit is read when cleaned."""
+
+    widget = PickerSelect
+
+    def __init__(self, *args, which: str | None = None, **kwargs):
+        self.which = which
+        if which is not None:
+            from office.models import Unit
+
+            queryset = Unit.objects.filter(is_active=True)
+            if which == "county":
+                queryset = queryset.exclude(kind=Unit.Kind.SUPERIOR)
+            kwargs["queryset"] = queryset
+            self.iterator = _CachedUnits
+        super().__init__(*args, **kwargs)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -130,6 +162,12 @@ class MultipleFileInput(forms.ClearableFileInput):
     a button (the label of the hidden input) and the names beside it."""
 
     allow_multiple_selected = True
+    template_name = "office/widgets/file_input.html"
+
+
+class FileInput(forms.ClearableFileInput):
+    """One file, with the same Chinese button and file name as ``MultipleFileInput``."""
+
     template_name = "office/widgets/file_input.html"
 
 

@@ -163,38 +163,67 @@ def notify(
 
 
 def notify_many(specs: list[dict]) -> dict[str, int]:
-    """Store many notifications at once; each spec has ``recipient_id``, ``key``, ``title`` and
-    optionally ``body``, ``url``, ``kind``, ``email`` (bool), ``attachment`` (an ``Attachment``),
-    ``task``; ``title`` may be a ``Msg``.
+    """Store many notifications at once (one INSERT … SELECT, ON CONFLICT DO NOTHING: ``office.bulk``);
+    each spec has ``recipient_id``, ``key``, ``title`` and optionally ``body``, ``url``, ``kind``,
+    ``email`` (bool), ``attachment`` (an ``Attachment``), ``task``, ``address`` (the recipient's
+    e-mail address when the caller has it: no query for them); ``title`` may be a ``Msg``.
     Keys already used are skipped.
     Returns {key: notification id} for every key (new or existing). E-mails of the new ones are
     queued after the commit, in batches. Call inside a transaction."""
     if not specs:
         return {}
+    from office import numbering
     from office.models import User
 
-    emails = dict(User.objects.filter(pk__in={s["recipient_id"] for s in specs})
-                  .values_list("pk", "email"))
-    Notification.objects.bulk_create(
-        [Notification(recipient_id=s["recipient_id"], dedup_key=s["key"][:200],
-                      kind=s.get("kind", "info"), task=s.get("task", "")[:120],
-                      **_title_fields(s["title"]),
-                      body=str(s.get("body", "")), url=s.get("url", ""),
-                      send_email=s.get("email", True) and bool(emails.get(s["recipient_id"])),
-                      **_attachment_fields(s.get("attachment")))
-         for s in specs],
-        ignore_conflicts=True, batch_size=1000,
-    )
-    keys = [s["key"][:200] for s in specs]
-    rows = list(Notification.objects.filter(dedup_key__in=keys)
-                .values_list("dedup_key", "pk", "send_email", "email_sent_at", "email_claimed_at"))
-    to_send = [pk for _key, pk, send, sent, claimed in rows if send and not sent and not claimed]
+    if all("address" in s for s in specs):  # the caller read the addresses with the recipients
+        emails = {s["recipient_id"]: s["address"] for s in specs}
+    else:
+        emails = dict(User.objects.filter(pk__in={s["recipient_id"] for s in specs})
+                      .values_list("pk", "email"))
+    if any(numbering.holds_mark(s["title"]) or numbering.holds_mark(s.get("body", "")) for s in specs):
+        # a number taken at the end of the step (office.numbering.reserve) is in the text: each
+        # row is saved on its own so that the step's final statement writes the number into it
+        out = {}
+        for s in specs:
+            n = notify(User(pk=s["recipient_id"], email=emails.get(s["recipient_id"]) or ""), key=s["key"],
+                       title=s["title"], body=s.get("body", ""), url=s.get("url", ""), kind=s.get("kind", "info"),
+                       email=s.get("email", True), attachment=s.get("attachment"), task=s.get("task", ""))
+            if n is not None:
+                out[s["key"][:200]] = n.pk
+        return out
+    from office import bulk
+
+    titles = [_title_fields(s["title"]) for s in specs]
+    fresh = bulk.insert(Notification, rows={
+        "recipient_id": [s["recipient_id"] for s in specs],
+        "dedup_key": [s["key"][:200] for s in specs],
+        "kind": [s.get("kind", "info") for s in specs],
+        "task": [s.get("task", "")[:120] for s in specs],
+        "title": [t["title"] for t in titles],
+        "message": [t.get("message", {}) for t in titles],
+        "body": [str(s.get("body", "")) for s in specs],
+        "url": [s.get("url", "") for s in specs],
+        "send_email": [s.get("email", True) and bool(emails.get(s["recipient_id"])) for s in specs],
+        **({"attachment_name": [_attachment_fields(s.get("attachment")).get("attachment_name", "") for s in specs],
+            "attachment_type": [_attachment_fields(s.get("attachment")).get("attachment_type", "") for s in specs],
+            "attachment_data": [_attachment_fields(s.get("attachment")).get("attachment_data") for s in specs]}
+           if any(s.get("attachment") for s in specs) else {}),
+    }, ignore_conflicts=True, returning=("dedup_key", "id", "send_email"))
+    found = {key: pk for key, pk, _send in fresh}
+    to_send = [pk for _key, pk, send in fresh if send]
+    missing = [s["key"][:200] for s in specs if s["key"][:200] not in found]
+    if missing:  # keys used before: their notifications; an e-mail still waiting is queued again
+        for key, pk, send, sent, claimed in Notification.objects.filter(dedup_key__in=missing).values_list(
+                "dedup_key", "pk", "send_email", "email_sent_at", "email_claimed_at"):
+            found[key] = pk
+            if send and not sent and not claimed:
+                to_send.append(pk)
     if to_send:
         from office.tasks import send_notification_emails
 
         for i in range(0, len(to_send), 200):
             queueing.enqueue_on_commit(send_notification_emails, to_send[i:i + 200])
-    return {key: pk for key, pk, *_rest in rows}
+    return found
 
 
 def deliver_email(notification_id: int) -> bool:

@@ -144,6 +144,21 @@ def user_roles(user) -> set[str]:
     return cached
 
 
+def load_roles(users) -> None:
+    """Read the role names of many users in one query (a step checking 60 readers), cached on
+    each instance as ``user_roles`` caches them."""
+    from django.contrib.auth.models import Group
+
+    users = [u for u in users if u is not None and getattr(u, "_role_names", None) is None]
+    if not users:
+        return
+    names: dict[int, set[str]] = {u.pk: set() for u in users}
+    for user_id, name in Group.objects.filter(user__in=list(names)).values_list("user", "name"):
+        names[user_id].add(name)
+    for user in users:
+        user._role_names = names[user.pk]
+
+
 def has_role(user, *roles: str) -> bool:
     return bool(user_roles(user) & set(roles))
 

@@ -6,9 +6,45 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
-from office.models import Notification, Rule, RuleAcknowledgement, RuleVersion, User
+from office.models import Notification, Rule, RuleAcknowledgement, RuleVersion, Unit, User
+
+# --- unit choices (the filter forms' and pickers' list of units) ---------------------------
+
+UNIT_CHOICES_SECONDS = 60
+_unit_choices: dict[str, tuple[float, list[tuple[int, str]]]] = {}
+
+
+def unit_choices(which: str = "active") -> list[tuple[int, str]]:
+    """(pk, label) of the active units in the order of the lists (kind, order, code):
+    ``which="active"`` every active unit, ``"county"`` without the superior organs. Kept in the
+    process for ``UNIT_CHOICES_SECONDS`` and dropped at once when a unit is saved or deleted in
+    this process (another worker sees the change within a minute): a page with a unit filter
+    reads no unit row. The pickers (Tom Select) take the same list."""
+    import time
+
+    now = time.monotonic()
+    cached = _unit_choices.get(which)
+    if cached is not None and now - cached[0] < UNIT_CHOICES_SECONDS:
+        return cached[1]
+    qs = Unit.objects.filter(is_active=True)
+    if which == "county":
+        qs = qs.exclude(kind=Unit.Kind.SUPERIOR)
+    elif which != "active":
+        raise ValueError(which)
+    choices = [(u.pk, str(u)) for u in qs.order_by("kind", "order", "code").only("pk", "name", "short_name")]
+    _unit_choices[which] = (now, choices)
+    return choices
+
+
+def _units_changed(**kwargs) -> None:
+    _unit_choices.clear()
+
+
+post_save.connect(_units_changed, sender=Unit, dispatch_uid="office.selectors.unit_choices.save")
+post_delete.connect(_units_changed, sender=Unit, dispatch_uid="office.selectors.unit_choices.delete")
 
 
 def unread_count(user) -> int:

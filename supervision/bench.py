@@ -12,7 +12,9 @@ from config.bench import BENCH_PASSWORD, register
 DIRECTOR = "bench_director"
 
 
-def seed(size: int, total: int = 50_000, overdue: int = 10_000) -> None:
+def seed(size: int, total: int | None = None, overdue: int | None = None) -> None:
+    """``50 × size`` items (50,000 at the full size 1,000), a fifth of them overdue."""
+    total, overdue = total or 50 * size, overdue or 10 * size
     from django.contrib.auth.hashers import make_password
     from django.contrib.auth.models import Group
     from django.utils import timezone
@@ -57,7 +59,16 @@ def seed(size: int, total: int = 50_000, overdue: int = 10_000) -> None:
 
 
 def sweep_twice(size: int) -> dict:
+    """The reminder sweep's first run over the bench office, then a second (which must send
+    nothing). The reminders, notifications and timeline entries of an earlier bench run on the
+    same database are removed first, so that every run measures a first run."""
+    from office.models import Notification
     from supervision import reminders
+    from supervision.models import Event, Reminder
+
+    Reminder.objects.all().delete()
+    Notification.objects.filter(kind="supervision-reminder").delete()
+    Event.objects.filter(kind=Event.Kind.REMINDER).delete()
 
     started = time.perf_counter()
     first = reminders.sweep()

@@ -169,8 +169,7 @@ class FilterForm(forms.Form):
                                choices=[("", _("All statuses")), *Status.choices])
     source = forms.ChoiceField(label=_("Source"), required=False,
                                choices=[("", _("All sources")), *SourceKind.choices])
-    unit = UnitChoiceField(label=_("Lead unit"), required=False, queryset=_units(),
-                           empty_label=_("All units"))
+    unit = UnitChoiceField(label=_("Lead unit"), required=False, which="county", empty_label=_("All units"))
     level = forms.ChoiceField(label=_("Overdue"), required=False, choices=[
         ("", _("Any")), ("overdue", _("Overdue")), (Level.YELLOW, _("Yellow")),
         (Level.ORANGE, _("Orange")), (Level.RED, _("Red"))])

@@ -154,6 +154,8 @@ class Item(models.Model):
                          name="item_working_deliver_by"),
             models.Index(fields=["deliver_by", "id"], name="item_deliver_by"),  # the lists' order
             models.Index(fields=["responsible", "status"], name="item_responsible"),
+            models.Index(fields=["supervisor", "status"], name="item_supervisor"),  # the desk
+            models.Index(fields=["deadline", "id"], name="item_deadline_order"),  # the default order
             models.Index(fields=["lead_unit", "status"], name="item_lead_unit"),
             models.Index(fields=["origin_type", "origin_id"], name="item_origin"),
         ]
@@ -407,6 +409,9 @@ class Reminder(models.Model):
         indexes = [
             models.Index(fields=["created_at"], condition=Q(sent_at__isnull=True, skipped=""),
                          name="reminder_pending"),
+            # the sweep's batches, in its order: no sort of the pending set per batch
+            models.Index(fields=["item", "recipient", "-due_on", "-id"], condition=Q(sent_at__isnull=True, skipped=""),
+                         name="reminder_pending_order"),
         ]
 
     def __str__(self) -> str:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.db import transaction
 from django.db.models import Max
@@ -28,13 +29,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
-from office import notify
+from office import bulk, notify
 from office.notify import Msg
 from office.workdays import WorkCalendar
 from supervision import timeliness
 from supervision.models import Event, Item, Reminder, ReminderRule, Status
 
-BATCH = 500
+BATCH = 2000
 
 
 @dataclass
@@ -99,7 +100,7 @@ def plan(*, today: dt.date | None = None, cal: WorkCalendar | None = None) -> in
         return 0
     earliest = min(r[1] for r in rows) - dt.timedelta(days=30)
     index = WorkingDayIndex(cal, earliest, horizon + dt.timedelta(days=30))
-    new: list[Reminder] = []
+    new: dict[str, list] = {"item_id": [], "rule_id": [], "recipient_id": [], "due_on": [], "deadline": []}
     for pk, deadline, assigned_at, responsible, head, leader, supervisor in rows:
         assigned_on = timezone.localdate(assigned_at)
         overdue_by = index.between(deadline, today)
@@ -118,11 +119,15 @@ def plan(*, today: dt.date | None = None, cal: WorkCalendar | None = None) -> in
             if user_id not in best or (day, k) > best[user_id][:2]:
                 best[user_id] = (day, k, rule)
         for user_id, (day, _k, rule) in best.items():
-            new.append(Reminder(item_id=pk, rule=rule, recipient_id=user_id, due_on=day,
-                                deadline=deadline))
-    before = Reminder.objects.count()
-    Reminder.objects.bulk_create(new, ignore_conflicts=True, batch_size=2000)
-    return Reminder.objects.count() - before
+            for column, value in zip(new, (pk, rule.pk, user_id, day, deadline), strict=True):
+                new[column].append(value)
+    # set-based: one INSERT … ON CONFLICT DO NOTHING per 20,000 rows, no model instance, and the
+    # count of new rows from RETURNING (not two counts of the whole table)
+    stored = 0
+    for i in range(0, len(new["item_id"]), 20_000):
+        stored += len(bulk.insert(Reminder, rows={k: v[i:i + 20_000] for k, v in new.items()},
+                                  ignore_conflicts=True))
+    return stored
 
 
 def _message(item: Item, responsible_name: str, overdue_by: int) -> tuple[Msg, str]:
@@ -137,25 +142,48 @@ def _message(item: Item, responsible_name: str, overdue_by: int) -> tuple[Msg, s
     return title, body
 
 
+class _Item(NamedTuple):
+    """What the sweep reads of an item (no model instance per row)."""
+
+    pk: int
+    status: str
+    deliver_by: dt.date
+    responsible_id: int
+    head_id: int | None
+    instructing_leader_id: int | None
+    supervisor_id: int
+    title: str
+    number: str
+
+
 def deliver(*, today: dt.date | None = None, cal: WorkCalendar | None = None) -> SweepResult:
-    """Send the pending reminders (phase 2), batch by batch, each batch one transaction."""
+    """Send the pending reminders (phase 2), batch by batch, each batch one transaction. The
+    batches are read in the order of the partial index ``reminder_pending_order`` (no sort of the
+    pending set per batch); notifications, timeline entries and marks are written set-based."""
+    from django.urls import reverse
+
     from office.models import User
 
     today = today or timezone.localdate()
     cal = cal or WorkCalendar.load()
+    rules = {r.pk: r for r in ReminderRule.objects.all()}
+    url_of = reverse("supervision:detail", args=[987654321]).replace("987654321", "{}")
     result = SweepResult()
     while True:
         with transaction.atomic():
             batch = list(
-                Reminder.objects.select_for_update(skip_locked=True, of=("self",))
+                Reminder.objects.select_for_update(skip_locked=True)
                 .filter(sent_at__isnull=True, skipped="")
-                .select_related("rule").order_by("item_id", "recipient_id", "-due_on", "-pk")[:BATCH]
+                .order_by("item_id", "recipient_id", "-due_on", "-pk")
+                .values_list("pk", "item_id", "recipient_id", "due_on", "deadline", "rule_id")[:BATCH]
             )
             if not batch:
                 return result
-            items = Item.objects.select_related("lead_unit").in_bulk({r.item_id for r in batch})
+            items = {row[0]: _Item(*row) for row in Item.objects.filter(pk__in={r[1] for r in batch}).values_list(
+                "pk", "status", "deliver_by", "responsible_id", "lead_unit__head_id", "instructing_leader_id",
+                "supervisor_id", "title", "number")}
             people = {pk: (name, active) for pk, name, active in User.objects.filter(
-                pk__in={i.responsible_id for i in items.values()} | {r.recipient_id for r in batch})
+                pk__in={i.responsible_id for i in items.values()} | {r[2] for r in batch})
                 .values_list("pk", "full_name", "is_active")}
             latest = {(i, u): d for i, u, d in Reminder.objects.filter(item_id__in=items)
                       .order_by().values("item_id", "recipient_id").annotate(d=Max("due_on"))
@@ -164,40 +192,44 @@ def deliver(*, today: dt.date | None = None, cal: WorkCalendar | None = None) ->
             index = WorkingDayIndex(cal, start, max([i.deliver_by for i in items.values()] + [today]))
             now = timezone.now()
             seen: set[tuple[int, int]] = set()
-            specs, events, sent, skipped = [], [], [], {}
-            for r in batch:
-                item = items.get(r.item_id)
-                pair = (r.item_id, r.recipient_id)
+            specs, sent, skipped = [], [], {}
+            events: dict[str, list] = {"item_id": [], "note": [], "data": []}
+            for pk, item_id, recipient_id, due_on, deadline, rule_id in batch:
+                item = items.get(item_id)
+                rule = rules[rule_id]
+                pair = (item_id, recipient_id)
                 reason = ""
                 if item is None or item.status == Status.CLOSED:
                     reason = "closed"
                 elif timeliness.turn_of(item) != timeliness.UNIT:
                     reason = "with_office"
-                elif item.deliver_by != r.deadline:
+                elif item.deliver_by != deadline:
                     reason = "rescheduled"
-                elif r.recipient_id != rule_recipient(
-                        r.rule.recipient, responsible=item.responsible_id, head=item.lead_unit.head_id,
+                elif recipient_id != rule_recipient(
+                        rule.recipient, responsible=item.responsible_id, head=item.head_id,
                         leader=item.instructing_leader_id, supervisor=item.supervisor_id):
                     reason = "recipient_changed"
-                elif not people.get(r.recipient_id, ("", False))[1]:
+                elif not people.get(recipient_id, ("", False))[1]:
                     reason = "recipient_inactive"
-                elif pair in seen or r.due_on < latest[pair]:
+                elif pair in seen or due_on < latest[pair]:
                     reason = "superseded"
                 if reason:
-                    skipped.setdefault(reason, []).append(r.pk)
+                    skipped.setdefault(reason, []).append(pk)
                     continue
                 seen.add(pair)
                 title, body = _message(item, people.get(item.responsible_id, ("", False))[0],
                                        index.between(item.deliver_by, today))
-                specs.append({"recipient_id": r.recipient_id, "key": f"reminder:{r.pk}",
-                              "title": title, "body": body, "url": item.get_absolute_url(),
+                specs.append({"recipient_id": recipient_id, "key": f"reminder:{pk}",
+                              "title": title, "body": body, "url": url_of.format(item_id),
+                              "task": f"sup:{item_id}:owed",
                               "kind": "supervision-reminder"})
-                events.append(Event(item_id=r.item_id, kind=Event.Kind.REMINDER, created_at=now,
-                                    note=title.render_default(), data={"rule": r.rule.name, "recipient": r.recipient_id,
-                                                      "reminder": r.pk, "level": r.rule.level}))
-                sent.append(r.pk)
+                events["item_id"].append(item_id)
+                events["note"].append(title.render_default())
+                events["data"].append({"rule": rule.name, "recipient": recipient_id, "reminder": pk,
+                                       "level": rule.level})
+                sent.append(pk)
             notify.notify_many(specs)
-            Event.objects.bulk_create(events)
+            bulk.insert(Event, rows=events, same={"kind": Event.Kind.REMINDER, "created_at": now})
             Reminder.objects.filter(pk__in=sent).update(sent_at=now)
             for reason, pks in skipped.items():
                 Reminder.objects.filter(pk__in=pks).update(skipped=reason)

@@ -15,7 +15,7 @@ import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,7 +23,7 @@ from office import pdf
 from office.exports import append_row
 from office.models import OfficeSettings, Unit
 from supervision import timeliness
-from supervision.models import Chase, Closing, Item, Level, Status, SupervisionSettings
+from supervision.models import Chase, Closing, Item, Level, SourceKind, Status, SupervisionSettings
 
 PERIOD_KINDS = ("week", "month")
 EXCLUDED_UNIT_KINDS = (Unit.Kind.SUPERIOR, Unit.Kind.LEADERSHIP)
@@ -288,32 +288,19 @@ DATE_COLUMNS = (9, 10, 11)
 DATETIME_COLUMNS = (14, 15, 16)
 
 
-def ledger_workbook(items: Iterable[Item]) -> bytes:
-    """The 督查台账: one row per item. ``items`` is annotated with ``level``
-    (``selectors.with_level``), select_related lead_unit, responsible, supervisor and
-    instructing_leader and prefetch_related co_units: no query is run per item."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-
-    columns = ledger_columns()
+def ledger_rows(items: Iterable[Item]):
+    """The ledger's rows; a queryset is read in batches (``iterator``, co-units prefetched per
+    batch), the choices' labels looked up once."""
     closing, levels = closing_labels(), level_labels()
-    wb = Workbook()
-    ws = wb.active
-    ws.title = _("Supervision ledger")[:31]
-    append_row(ws, [_("Supervision ledger")])
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(columns))
-    ws["A1"].font = Font(bold=True, size=14)
-    ws["A1"].alignment = Alignment(horizontal="center")
-    append_row(ws, columns)
-    for cell in ws[2]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    sources = {value: str(label) for value, label in SourceKind.choices}
+    statuses = {value: str(label) for value, label in Status.choices}
+    if isinstance(items, QuerySet):
+        items = items.iterator(chunk_size=1000)
     for item in items:
-        append_row(ws, [
+        yield [
             item.number,
             item.title,
-            str(item.get_source_kind_display()),
+            sources.get(item.source_kind, item.source_kind),
             str(item.instructing_leader) if item.instructing_leader_id else None,
             str(item.lead_unit),
             "、".join(str(unit) for unit in item.co_units.all()) or None,
@@ -322,24 +309,30 @@ def ledger_workbook(items: Iterable[Item]) -> bytes:
             item.original_deadline,
             item.deadline,
             item.deliver_by,
-            str(item.get_status_display()),
+            statuses.get(item.status, item.status),
             levels.get(getattr(item, "level", "")),
             _excel_datetime(item.assigned_at),
             _excel_datetime(item.result_reported_at),
             _excel_datetime(item.closed_at),
             closing.get(item.closing_class()),
             item.result or None,
-        ])
-    for cells in ws.iter_rows(min_row=3):
-        for index in DATE_COLUMNS:
-            cells[index - 1].number_format = "yyyy-mm-dd"
-        for index in DATETIME_COLUMNS:
-            cells[index - 1].number_format = "yyyy-mm-dd hh:mm"
-    for index, width in enumerate(LEDGER_WIDTHS, start=1):
-        ws.column_dimensions[get_column_letter(index)].width = width
-    ws.freeze_panes = "C3"
-    ws.auto_filter.ref = f"A2:{get_column_letter(len(columns))}{max(ws.max_row, 2)}"
-    return _workbook_bytes(wb)
+        ]
+
+
+def ledger_stream(items: Iterable[Item]):
+    """The 督查台账 as it is written (``office.exports.stream_xlsx``). ``items`` is annotated
+    with ``level`` (``selectors.with_level``), select_related lead_unit, responsible, supervisor
+    and instructing_leader and prefetch_related co_units: no query is run per item."""
+    from office.exports import STYLE_DATE, STYLE_DATETIME, stream_xlsx
+
+    styles = {**dict.fromkeys(DATE_COLUMNS, STYLE_DATE), **dict.fromkeys(DATETIME_COLUMNS, STYLE_DATETIME)}
+    return stream_xlsx(sheet=_("Supervision ledger"), title=_("Supervision ledger"), columns=ledger_columns(),
+                       rows=ledger_rows(items), widths=LEDGER_WIDTHS, styles=styles, freeze_columns=2)
+
+
+def ledger_workbook(items: Iterable[Item]) -> bytes:
+    """The 督查台账 in one piece; the download streams ``ledger_stream``."""
+    return b"".join(ledger_stream(items))
 
 
 # --- 催办通知单 ---------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from office import roles
+from office import paging, roles
 from office.models import Unit
 from office.workdays import WorkCalendar
 from supervision import reports, timeliness
@@ -202,14 +202,19 @@ def item_detail(user, pk: int, *, manager: bool) -> Item:
 
 # --- desk ----------------------------------------------------------------------------------
 
+DESK_COUNT_LIMIT = 100
+
+
 def desk_items(user, *, cal: WorkCalendar, limit: int = 10) -> tuple[list[Item], int]:
     """The items whose turn is mine (``timeliness.my_turn_q``): work I owe as the responsible
     person, drafts, results and disputes of the items I supervise, extension requests waiting for
-    my decision; with their overdue colour. Two queries (+ rules)."""
+    my decision; with their overdue colour. Three queries (+ rules); the count stops at
+    ``DESK_COUNT_LIMIT`` (``paging.bounded_count``) and is not run when the list is not full."""
     thresholds = level_thresholds(cal, timezone.localdate())
     qs = with_level(Item.objects.filter(timeliness.my_turn_q(user)), thresholds).select_related("lead_unit")
     items = list(qs.order_by("deliver_by", "pk")[:limit])
-    return items, qs.count()
+    total = len(items) if len(items) < limit else paging.bounded_count(qs, DESK_COUNT_LIMIT)
+    return items, total
 
 
 LEVEL_CSS = {Level.YELLOW: "badge-overdue-yellow", Level.ORANGE: "badge-overdue-orange",

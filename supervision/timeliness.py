@@ -38,10 +38,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Case, CharField, Exists, OuterRef, Q, Value, When
+from django.db.models import Case, CharField, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from office import dates
 from office.workdays import WorkCalendar
 from supervision.models import (
     LEVEL_RANK,
@@ -57,8 +58,8 @@ UNIT, OFFICE, CLOSED = "unit", "office", "closed"
 
 
 def day_start(day: dt.date) -> dt.datetime:
-    """Local midnight at the start of ``day``, as an aware datetime."""
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+    """Local midnight at the start of ``day``, as an aware datetime (``office.dates.day_start``)."""
+    return dates.day_start(day)
 
 
 def shift(day: dt.date, working_days: int, cal: WorkCalendar) -> dt.date:
@@ -126,14 +127,30 @@ def closed_as_q(closing: str) -> Q:
     return Q(status=Status.CLOSED, closing=closing)
 
 
-def my_turn_q(user) -> Q:
+def awaiting_decision(user) -> list[int]:
+    """The items with an extension request waiting for ``user``'s decision as the instructing
+    leader (one query, a handful of rows; none for who cannot instruct: only county leaders and
+    the office director are instructing leaders)."""
+    from office import roles
+
+    if not roles.has_role(user, roles.COUNTY_LEADER, roles.OFFICE_DIRECTOR):
+        return []
+    return list(Extension.objects.filter(decision=Extension.Decision.PENDING, item__instructing_leader=user)
+                .filter(item__status__in=list(WORKING_STATUSES)).values_list("item_id", flat=True))
+
+
+def my_turn_q(user, awaiting: list[int] | None = None) -> Q:
     """Items waiting for ``user`` now: work the unit owes that they are responsible for; drafts,
     results to verify and disputes to resolve of the items they supervise; extension requests
-    waiting for their decision as the instructing leader."""
-    pending = Exists(Extension.objects.filter(item_id=OuterRef("pk"), decision=Extension.Decision.PENDING))
-    return ((Q(responsible=user) & unit_owes_q())
-            | (Q(supervisor=user) & office_holds_q())
-            | (Q(instructing_leader=user) & unit_owes_q() & pending))
+    waiting for their decision as the instructing leader (``awaiting``: ``awaiting_decision(user)``).
+    Plain predicates on indexed columns, no correlated subquery: the desk's query reads only the
+    user's rows however many items the office has."""
+    if awaiting is None:
+        awaiting = awaiting_decision(user)
+    q = (Q(responsible=user) & unit_owes_q()) | (Q(supervisor=user) & office_holds_q())
+    if awaiting:
+        q |= Q(pk__in=awaiting)
+    return q
 
 
 # --- overdue colours -----------------------------------------------------------------------

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from office import audit, once, roles
+from office import audit, exports, once, paging, roles
 from office.http import download, serve_stored_file
 from office.steps import StepPage, finish
 from office.workdays import WorkCalendar, applied_deadline_note, with_note
@@ -55,7 +54,9 @@ def item_list(request):
     form, filters = _filters(request, manager)
     items, counts = selectors.item_list(request.user, filters, cal=WorkCalendar.load(),
                                         manager=manager)
-    page = Paginator(items, 50).get_page(request.GET.get("page"))
+    # the counts per status are the page's total: never counted twice
+    total = counts.get(filters.status, 0) if filters.status else sum(counts.values())
+    page = paging.page(request, items, 50, count=total)
     query = request.GET.copy()
     query.pop("page", None)
     status_query = request.GET.copy()
@@ -165,12 +166,11 @@ def ledger_export(request):
     _form, filters = _filters(request, manager)
     items, _counts = selectors.item_list(request.user, filters, cal=WorkCalendar.load(),
                                          manager=manager)
-    data = reports.ledger_workbook(items.select_related("supervisor", "instructing_leader")
-                                   .prefetch_related("co_units"))
     audit.record("supervision.export_ledger", actor=request.user,
                  detail={"query": request.GET.urlencode()})
-    return download(data, f"督查台账-{timezone.localdate():%Y%m%d}.xlsx",
-                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    chunks = reports.ledger_stream(items.select_related("supervisor", "instructing_leader")
+                                   .prefetch_related("co_units"))
+    return exports.streamed_download(chunks, f"督查台账-{timezone.localdate():%Y%m%d}.xlsx")
 
 
 def _may_see_reports(user) -> bool:

@@ -173,9 +173,11 @@ def _notify(event: Event, recipients: Iterable, title: Msg, body: str = "", *, t
     """Notify each recipient once per event (never the person who acted). ``task``: the action
     the notification asks for (resolved when the item leaves that status, by whoever acts)."""
     ids = {pk for pk in recipients if pk and pk != event.actor_id}
-    for user in User.objects.filter(pk__in=ids, is_active=True).order_by("pk"):
-        notify.notify(user, key=f"sup:{event.pk}:{user.pk}", title=title, body=body,
-                      url=event.item.get_absolute_url(), kind="supervision", task=task)
+    url = event.item.get_absolute_url()
+    notify.notify_many([  # set-based (office.notify.notify_many)
+        {"recipient_id": pk, "address": email, "key": f"sup:{event.pk}:{pk}", "title": title, "body": body,
+         "url": url, "kind": "supervision", "task": task}
+        for pk, email in User.objects.filter(pk__in=ids, is_active=True).order_by("pk").values_list("pk", "email")])
 
 
 def _status_task(item: Item) -> str:
@@ -211,7 +213,10 @@ def _move(item: Item, user, step_name: str, event_kind: str, *, note: str = "",
         item.status = target
     item.save(update_fields=["status", *extra_fields])
     if previous != item.status:
-        notify.resolve([f"sup:{item.pk}:{previous}"], by=user)
+        tasks = [f"sup:{item.pk}:{previous}"]
+        if previous in WORKING_STATUSES and item.status not in WORKING_STATUSES:
+            tasks.append(f"sup:{item.pk}:owed")  # reminders and chases: the unit's turn ended
+        notify.resolve(tasks, by=user)
     event = _event(item, event_kind, user, from_status=previous, to_status=item.status,
                    note=note, data=data)
     audit.record(f"supervision.{step_name}", actor=user, obj=item,
@@ -289,35 +294,36 @@ def create_item(
         planned.append((m_title, due, cal.deadline_on(due)))
     if source_kind == SourceKind.INSTRUCTION and instructing_leader is None:
         raise WorkflowError(_("A leader instruction needs the instructing leader."), code="required")
-    number = f"督〔{today.year}〕{numbering.next_value('supervision', today.year)}号"
-    item = Item(
-        number=number, title=title, requirement=requirement, source_kind=source_kind,
-        lead_unit=lead_unit, responsible=responsible, supervisor=supervisor or acting_user,
-        original_deadline=deadline, deadline=deadline, deliver_by=deadline,
-        instructing_leader=instructing_leader, priority=priority, created_by=acting_user,
-        deadline_provisional=not cal.covers_span(today, deadline), created_at=timezone.now(),
-    )
-    item.turn_since = item.created_at  # a draft: the office holds it
-    if origin is not None:
-        item.origin = origin
-    item.save()
-    co = [u for u in co_units if u.pk != lead_unit.pk]
-    if co:
-        item.co_units.set(co)
-    for m_title, _typed, due in planned:
-        Milestone.objects.create(item=item, title=m_title, due_on=due)
-    data = {"deadline": deadline.isoformat()}
-    if typed is not None and typed != deadline:
-        data["deadline_typed"] = typed.isoformat()
-    moved = [[t, m_typed.isoformat(), due.isoformat()] for t, m_typed, due in planned if m_typed != due]
-    if moved:
-        data["milestones_moved"] = moved
-    _event(item, Event.Kind.CREATED, acting_user, to_status=item.status, data=data)
-    audit.record("supervision.create", actor=acting_user, obj=item,
-                 detail={"deadline": deadline.isoformat(),
-                         "origin": audit.audit_label(origin) if origin else ""})
-    if assign:
-        _assign(item, acting_user, checked=vouched)
+    # everything first; the yearly counter is taken last (office.numbering.reserve)
+    with numbering.reserve("supervision", today.year) as serial:
+        item = Item(
+            number=f"督〔{today.year}〕{serial.mark}号", title=title, requirement=requirement, source_kind=source_kind,
+            lead_unit=lead_unit, responsible=responsible, supervisor=supervisor or acting_user,
+            original_deadline=deadline, deadline=deadline, deliver_by=deadline,
+            instructing_leader=instructing_leader, priority=priority, created_by=acting_user,
+            deadline_provisional=not cal.covers_span(today, deadline), created_at=timezone.now(),
+        )
+        item.turn_since = item.created_at  # a draft: the office holds it
+        if origin is not None:
+            item.origin = origin
+        item.save()
+        co = [u for u in co_units if u.pk != lead_unit.pk]
+        if co:
+            item.co_units.set(co)
+        for m_title, _typed, due in planned:
+            Milestone.objects.create(item=item, title=m_title, due_on=due)
+        data = {"deadline": deadline.isoformat()}
+        if typed is not None and typed != deadline:
+            data["deadline_typed"] = typed.isoformat()
+        moved = [[t, m_typed.isoformat(), due.isoformat()] for t, m_typed, due in planned if m_typed != due]
+        if moved:
+            data["milestones_moved"] = moved
+        _event(item, Event.Kind.CREATED, acting_user, to_status=item.status, data=data)
+        audit.record("supervision.create", actor=acting_user, obj=item,
+                     detail={"deadline": deadline.isoformat(),
+                             "origin": audit.audit_label(origin) if origin else ""})
+        if assign:
+            _assign(item, acting_user, checked=vouched)
     return item
 
 
@@ -568,14 +574,15 @@ def chase(*, item: Item, acting_user, note: str) -> Chase:
     _check("chase", item, acting_user)
     note = require_text(note, _("Write what the chase asks for."))
     year = timezone.localdate().year
-    record = Chase.objects.create(
-        item=item, sent_by=acting_user, note=note,
-        number=f"督催〔{year}〕{numbering.next_value('supervision-chase', year)}号")
-    event = _event(item, Event.Kind.CHASE, acting_user, note=note,
-                   data={"chase": record.pk, "number": record.number})
-    audit.record("supervision.chase", actor=acting_user, obj=item, detail={"number": record.number})
-    _notify(event, [item.responsible_id, item.lead_unit.head_id],
-            Msg(N_("Chase (催办): %(title)s"), title=item.title), note)
+    with numbering.reserve("supervision-chase", year) as serial:  # the counter is taken last
+        record = Chase.objects.create(item=item, sent_by=acting_user, note=note,
+                                      number=f"督催〔{year}〕{serial.mark}号")
+        event = _event(item, Event.Kind.CHASE, acting_user, note=note,
+                       data={"chase": record.pk, "number": record.number})
+        audit.record("supervision.chase", actor=acting_user, obj=item, detail={"number": record.number})
+        _notify(event, [item.responsible_id, item.lead_unit.head_id],
+                Msg(N_("Chase (催办): %(title)s"), title=item.title), note,
+                task=f"sup:{item.pk}:owed")
     return record
 
 

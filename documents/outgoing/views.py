@@ -7,7 +7,6 @@ import difflib
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,7 +18,7 @@ from documents.outgoing import checks, forms, printing, selectors, workflow
 from documents.outgoing.models import Distribution, OutgoingDocument
 from documents.outgoing.steps import STEPS
 from documents.workflow import is_document_office
-from office import audit, once
+from office import audit, once, paging
 from office.http import download
 from office.steps import StepPage, finish
 from office.workflow import WorkflowError
@@ -69,13 +68,15 @@ def outgoing_list(request):
         filters = selectors.RegisterFilters(year=d["year"], code=d["code"].pk if d["code"] else None, q=d["q"],
                                             month=month, unit=d["unit"])
         waiting = d["waiting"] == "me"
-    numbers = Paginator(selectors.number_register(filters) if office else
-                        selectors.number_register(filters).filter(
-                            document__in=selectors.visible_to(request.user, office=office)), 50)
+    numbers = (selectors.number_register(filters) if office else
+               selectors.number_register(filters).filter(
+                   document__in=selectors.visible_to(request.user, office=office)))
     drafts = selectors.waiting_for(request.user) if waiting else selectors.in_flight(request.user, office=office)
     return render(request, "documents/outgoing/list.html", {
-        "form": form, "page": numbers.get_page(request.GET.get("page")), "filters": filters, "waiting": waiting,
-        "drafts": Paginator(drafts, 50).get_page(request.GET.get("dpage")),
+        # a month's output is a figure the page states: counted exactly (one month, by its index)
+        "form": form, "page": paging.page(request, numbers, 50, count=numbers.count() if filters.month else None),
+        "filters": filters, "waiting": waiting,
+        "drafts": paging.paginate(drafts, request.GET.get("dpage"), 50),
         "may_draft": workflow.may_draft(request.user),
     })
 

@@ -183,10 +183,11 @@ def _notify(event: OutgoingEvent, user_ids: Iterable[int], title: Msg, body: str
     document's status, resolved when the document leaves it (by whoever moves it on)."""
     ids = {pk for pk in user_ids if pk and pk != event.actor_id}
     task = task or f"out:{event.document_id}:{event.document.status}"
-    for user in User.objects.filter(pk__in=ids, is_active=True).order_by("pk"):
-        notify.notify(user, key=f"out:{event.pk}:{user.pk}", title=title, body=body,
-                      url=event.document.get_absolute_url(), kind="outgoing",
-                      task=task.replace("{uid}", str(user.pk)))
+    url = event.document.get_absolute_url()
+    notify.notify_many([  # set-based: one insert for every recipient (office.notify.notify_many)
+        {"recipient_id": pk, "address": email, "key": f"out:{event.pk}:{pk}", "title": title, "body": body,
+         "url": url, "kind": "outgoing", "task": task.replace("{uid}", str(pk))}
+        for pk, email in User.objects.filter(pk__in=ids, is_active=True).order_by("pk").values_list("pk", "email")])
 
 
 def _role_ids(*names: str) -> list[int]:
@@ -219,9 +220,10 @@ def reindex(doc: OutgoingDocument) -> None:
     number, authority and recipients, and its body within the attachment-text bound."""
     from documents import search
 
+    number, pending = numbering.split_mark(doc.number)  # numbering: the serial comes last
     doc.search_vector = search.index_text(
-        [doc.title, doc.number, doc.authority.name, doc.main_recipients_text,
-         *[u.name for u in doc.main_recipients.all()]], [doc.body, doc.attachment_titles])
+        [doc.title, number, doc.authority.name, doc.main_recipients_text,
+         *[u.name for u in doc.main_recipients.all()]], [doc.body, doc.attachment_titles]) + pending
     doc.save(update_fields=["search_vector"])
 
 
@@ -506,17 +508,18 @@ def assign_number(*, document: OutgoingDocument, acting_user) -> OutgoingDocumen
         return doc
     _check("assign_number", doc, acting_user)
     year = (doc.signed_on or timezone.localdate()).year
-    serial = numbering.next_value(f"outgoing:{doc.code.code}", year)  # the counter's lock starts here
-    doc.year, doc.serial = year, serial
-    doc.number = format_number(doc.code.code, year, serial)
-    doc.number_key = number_key(doc.number)
-    IssuedNumber.objects.create(code=doc.code, year=year, serial=serial, number=doc.number,
-                                number_key=doc.number_key, document=doc, given_by=acting_user)
-    event = _move(doc, acting_user, "assign_number", OutgoingEvent.Kind.NUMBERED, target=target, checked=True,
-                  fields=["year", "serial", "number", "number_key"], data={"number": doc.number})
-    reindex(doc)
-    _notify(event, [doc.drafter_id], Msg(N_("Numbered %(number)s: %(title)s"), number=doc.number,
-                                         title=doc.title))
+    # everything first; the counter of the 机关代字 and year is taken last (office.numbering.reserve)
+    with numbering.reserve(f"outgoing:{doc.code.code}", year) as serial:
+        doc.year, doc.serial = year, serial.serial
+        doc.number = format_number(doc.code.code, year, serial.mark)
+        doc.number_key = number_key(format_number(doc.code.code, year, 1))[:-2] + serial.mark + "号"
+        IssuedNumber.objects.create(code=doc.code, year=year, serial=serial.serial, number=doc.number,
+                                    number_key=doc.number_key, document=doc, given_by=acting_user)
+        event = _move(doc, acting_user, "assign_number", OutgoingEvent.Kind.NUMBERED, target=target, checked=True,
+                      fields=["year", "serial", "number", "number_key"], data={"number": doc.number})
+        reindex(doc)
+        _notify(event, [doc.drafter_id], Msg(N_("Numbered %(number)s: %(title)s"), number=doc.number,
+                                             title=doc.title))
     return doc
 
 

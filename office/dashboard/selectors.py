@@ -16,10 +16,10 @@ never widens what a person may see: a figure counts what its list would show the
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
@@ -32,6 +32,10 @@ from documents.workflow import is_document_office
 from meetings import selectors as meetings
 from meetings.models import Status as MeetingStatus
 from office import roles
+from office.information import permissions as information_permissions
+from office.information import selectors as information
+from office.study import permissions as study_permissions
+from office.study import selectors as study
 from supervision import reports, timeliness
 from supervision import selectors as supervision
 from supervision.workflow import is_manager
@@ -149,8 +153,9 @@ def incoming_panel(user, *, now: dt.datetime) -> IncomingPanel:
     rows = {row["day"]: row for row in base.annotate(day=TruncDate("received_at")).values("day").annotate(
         received=Count("pk"), cleared=Count("pk", filter=incoming.cleared_q()),
         on_time=Count("pk", filter=incoming.on_time_q()))}
-    desk = incoming.register(user, incoming.RegisterFilters(), office=office, now=now).order_by().aggregate(
-        pending=Count("pk", filter=incoming.pending_q()), overdue=Count("pk", filter=incoming.overdue_q(now)))
+    # only what is at the intake desk is read (the partial index on pending documents), not the history
+    desk = (incoming.register(user, incoming.RegisterFilters(clock="pending"), office=office, now=now).order_by()
+            .aggregate(pending=Count("pk"), overdue=Count("pk", filter=incoming.overdue_q(now))))
 
     def fig(key, label, value, **params):
         return Figure(f"incoming.{key}", label, value, _url("documents:register", **params))
@@ -310,7 +315,10 @@ def supervision_panel(user, scope: Scope, *, now: dt.datetime) -> SupervisionPan
     }
     labels = {"open": pgettext_lazy("status", "Open"), "overdue": _("Overdue"), "closed": _("Closed this month"),
               "on_time": _("Closed on time this month")}
-    counted = (items.order_by().values("lead_unit_id", "lead_unit__name", "lead_unit__kind", "lead_unit__order")
+    # every figure is of open items or of items closed this month: the rest of the history is not read
+    current = supervision.open_q() | Q(closed_at__gte=timeliness.day_start(today.replace(day=1)))
+    counted = (items.filter(current).order_by()
+               .values("lead_unit_id", "lead_unit__name", "lead_unit__kind", "lead_unit__order")
                .annotate(**{name: Count("pk", filter=q) for name, q in predicates.items()}))
 
     def row(unit_id, name, counts) -> UnitRow:
@@ -342,6 +350,62 @@ def supervision_panel(user, scope: Scope, *, now: dt.datetime) -> SupervisionPan
     )
 
 
+# --- government information quotas (office.information.selectors) ------------------------------
+
+@dataclass
+class InformationPanel:
+    year: int
+    quarter: int
+    rows: list  # office.information.scoring.Row, one per secretary
+    secretaries: Figure
+    met: Figure
+
+    @property
+    def figures(self) -> list[Figure]:
+        return [self.secretaries, self.met]
+
+
+def information_panel(user) -> InformationPanel | None:
+    """This quarter's quota progress per secretary (adopted at the quota's level against the
+    quota), office-wide: the information rule binds the office. None for people who take no
+    part in information work. ``quarter_results``: six queries (two once the quarter is closed)."""
+    if not information_permissions.takes_part(user):
+        return None
+    year, quarter = information.current_quarter()
+    rows = information.quarter_results(year=year, quarter=quarter)
+    url = _url("information:quarter", year=year, quarter=quarter)
+    largest = max([r.quota for r in rows] + [r.counted for r in rows] + [1])
+    for r in rows:
+        r.bar_counted, r.bar_quota = round(100 * r.counted / largest, 1), round(100 * r.quota / largest, 1)
+    return InformationPanel(
+        year=year, quarter=quarter, rows=rows,
+        secretaries=Figure("information.secretaries", _("Secretaries"), len(rows), url),
+        met=Figure("information.met", _("Quota met"), sum(r.quota_met for r in rows), url))
+
+
+# --- study day (office.study.selectors) ---------------------------------------------------------
+
+@dataclass
+class StudyPanel:
+    sessions: list
+
+    @property
+    def figures(self) -> list[Figure]:
+        return [f for s in self.sessions for f in (s.fig_expected, s.fig_present)]
+
+
+def study_panel(user) -> StudyPanel | None:
+    """The latest study sessions the person may see, with attendance (present / expected), each
+    linking to the session's sign-in sheet. One query; None for those who do not study here."""
+    if not study_permissions.takes_part(user):
+        return None
+    sessions = study.latest_sessions(user=user, limit=4)
+    for s in sessions:
+        s.fig_expected = Figure(f"study.{s.pk}.expected", _("Expected"), s.n_expected, s.url)
+        s.fig_present = Figure(f"study.{s.pk}.present", _("Present"), s.n_present, s.url)
+    return StudyPanel(sessions)
+
+
 # --- the page -----------------------------------------------------------------------------------
 
 @dataclass
@@ -352,12 +416,14 @@ class Dashboard:
     outgoing: OutgoingPanel
     meetings: MeetingsPanel
     supervision: SupervisionPanel
-    extra: list = field(default_factory=list)
+    information: InformationPanel | None = None
+    study: StudyPanel | None = None
 
     @property
     def figures(self) -> list[Figure]:
         return [*self.incoming.figures, *self.outgoing.figures, *self.meetings.figures,
-                *self.supervision.figures]
+                *self.supervision.figures, *(self.information.figures if self.information else []),
+                *(self.study.figures if self.study else [])]
 
 
 def dashboard(user, *, now: dt.datetime | None = None) -> Dashboard | None:
@@ -372,4 +438,6 @@ def dashboard(user, *, now: dt.datetime | None = None) -> Dashboard | None:
         outgoing=outgoing_panel(user, scope, now=now),
         meetings=meetings_panel(user, scope, now=now),
         supervision=supervision_panel(user, scope, now=now),
+        information=information_panel(user),
+        study=study_panel(user),
     )

@@ -6,14 +6,13 @@ import functools
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from office import audit, once
+from office import audit, once, paging
 from office.http import download
 from office.information import exports, forms, permissions, selectors, workflow
 from office.information.models import Item, quarter_span
@@ -52,7 +51,7 @@ def item_list(request):
     if status not in Item.Status.values:
         status = ""
     items = selectors.item_list(request.user, scope=scope, status=status)
-    page = Paginator(items, 30).get_page(request.GET.get("page"))
+    page = paging.page(request, items, 30)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "information/item_list.html", {

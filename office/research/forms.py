@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from office import roles
-from office.forms import DateInput, PersonChoiceField, validate_single_line
+from office.forms import DateInput, PeopleChoiceField, PersonChoiceField, validate_single_line
 from office.models import User
 from office.research import selectors
 from office.research.models import Report, Task
@@ -35,7 +35,7 @@ class TaskForm(forms.Form):
     method = forms.ChoiceField(label=_("Method"), choices=Task.Method.choices)
     leader = PersonChoiceField(label=_("Leader"), queryset=User.objects.none(), required=False)
     lead = PersonChoiceField(label=_("Team lead"), queryset=User.objects.none())
-    team = forms.ModelMultipleChoiceField(label=_("Team"), queryset=User.objects.none(), required=False)
+    team = PeopleChoiceField(label=_("Team"), queryset=User.objects.none(), required=False)
     due = forms.DateField(
         label=_("Report due"), widget=DateInput(), help_text=_("A day off moves it to the next working day.")
     )
@@ -44,7 +44,6 @@ class TaskForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["leader"].queryset = _leaders()
         self.fields["lead"].queryset = self.fields["team"].queryset = _staff()
-        self.fields["team"].label_from_instance = lambda u: f"{u.unit} · {u.get_full_name()}"
 
 
 class ReportForm(forms.Form):

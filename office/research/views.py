@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
@@ -13,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from office import audit, once
+from office import audit, once, paging
 from office.http import download
 from office.research import forms, permissions, printing, selectors, workflow
 from office.research.models import Issue, Task
@@ -39,7 +38,7 @@ def task_list(request):
     scope = request.GET.get("scope") or "open"
     scope = scope if scope in dict(scopes) else "open"
     today = timezone.localdate()
-    page = Paginator(selectors.task_list(request.user, scope=scope, today=today), 30).get_page(request.GET.get("page"))
+    page = paging.page(request, selectors.task_list(request.user, scope=scope, today=today), 30)
     cal = WorkCalendar.load()
     for task in page:
         task.overdue = selectors.is_overdue(task, today)
@@ -153,7 +152,7 @@ task_step = taking_part(TASK_PAGE.step_view())
 
 @taking_part
 def issue_list(request):
-    page = Paginator(selectors.issue_list(request.user), 30).get_page(request.GET.get("page"))
+    page = paging.page(request, selectors.issue_list(request.user), 30)
     return render(
         request, "research/issue_list.html", {"page": page, "query": "", "editor": permissions.is_editor(request.user)}
     )

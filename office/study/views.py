@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
@@ -13,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from office import once
+from office import once, paging
 from office.models import Unit
 from office.steps import Step, StepPage, finish
 from office.study import forms, permissions, selectors, workflow
@@ -34,7 +33,7 @@ def staff_only(view):
 @staff_only
 def home(request):
     user = request.user
-    sessions = Paginator(selectors.session_list(user), 20).get_page(request.GET.get("page"))
+    sessions = paging.page(request, selectors.session_list(user), 20)
     return render(request, "study/home.html", {
         "page": sessions, "notes": selectors.note_list(user)[:20], "query": "",
         "may_organise": permissions.is_director(user) or permissions.is_chief(user),

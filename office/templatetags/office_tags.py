@@ -50,7 +50,7 @@ def _span(minutes: int) -> str:
 
 
 @register.filter
-def desk_due(due):
+def desk_due(row):
     """A queue row's due time with its countdown: "今天 09:30 · 还剩 25 分钟" or "已超时 1 小时 5 分"
     for a time limit (a datetime), "11-30 · 今天到期" or "已逾期" for a deadline (a date)."""
     import datetime as dt
@@ -59,6 +59,7 @@ def desk_due(due):
     from django.utils.html import format_html
     from django.utils.translation import gettext as _
 
+    due = getattr(row, "due", row)
     if not due:
         return ""
     now = timezone.now()
@@ -75,10 +76,14 @@ def desk_due(due):
         return format_html('<span class="{}" data-due="open">{} · {}</span>', css, when,
                            _("%(span)s left") % {"span": _span(minutes)})
     when = due.strftime("%m-%d")
+    days = getattr(row, "days_left", None)  # working days, from the office calendar
     if due < today:
-        return format_html('<span class="text-danger fw-semibold" data-due="late">{} · {}</span>', when,
-                           _("overdue"))
+        late = (_("overdue by %(n)d working days") % {"n": -days}) if days else _("overdue")
+        return format_html('<span class="text-danger fw-semibold" data-due="late">{} · {}</span>', when, late)
     if due == today:
         return format_html('<span class="text-warning-emphasis fw-semibold" data-due="today">{} · {}</span>',
                            when, _("due today"))
+    if days:
+        return format_html('<span class="zb-muted" data-due="open">{} · {}</span>', when,
+                           _("%(n)d working days left") % {"n": days})
     return format_html('<span class="zb-muted" data-due="open">{}</span>', when)

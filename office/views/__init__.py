@@ -2,14 +2,13 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from office import desk, notify, roles, selectors, services
+from office import desk, notify, paging, roles, selectors, services
 from office.models import Rule, RuleArea, RuleVersion
 
 
@@ -58,7 +57,7 @@ def deadline_hint(request):
 
 
 def notifications_view(request):
-    page = Paginator(selectors.notifications_page(request.user), 30).get_page(request.GET.get("page"))
+    page = paging.page(request, selectors.notifications_page(request.user), 30)
     return render(request, "office/notifications.html", {"page": page})
 
 

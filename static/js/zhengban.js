@@ -163,6 +163,12 @@
     });
   }
 
+  // A filter that applies itself: <select data-autosubmit> sends its form when changed.
+  document.addEventListener("change", function (event) {
+    var el = event.target;
+    if (el && el.hasAttribute && el.hasAttribute("data-autosubmit") && el.form) el.form.submit();
+  });
+
   // File inputs (office.forms.MultipleFileInput): the names of the chosen files, in the page's language.
   document.addEventListener("change", function (event) {
     var input = event.target;

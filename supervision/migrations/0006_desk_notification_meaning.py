@@ -17,11 +17,11 @@ MSGIDS = {  # msgid -> task template ({item}), "" for information only
     "Result returned: %(title)s": "",
     "Extension approved: %(title)s": "",
     "Extension refused: %(title)s": "",
-    "Chase (催办): %(title)s": "",
+    "Chase (催办): %(title)s": "sup:{item}:owed",
     "Comment on: %(title)s": "",
-    "Due in %(n)d working days: %(title)s": "",
-    "Due today: %(title)s": "",
-    "Overdue by %(n)d working days: %(title)s": "",
+    "Due in %(n)d working days: %(title)s": "sup:{item}:owed",
+    "Due today: %(title)s": "sup:{item}:owed",
+    "Overdue by %(n)d working days: %(title)s": "sup:{item}:owed",
 }
 URL = re.compile(r"^/supervision/(\d+)/$")
 
@@ -46,6 +46,8 @@ def forwards(apps, schema_editor):
             kind = task.split(":")[2]
             if item is None:
                 done = True
+            elif kind == "owed":  # the unit's turn: assigned, acknowledged, in progress
+                done = item.status not in ("assigned", "acknowledged", "in_progress")
             elif kind == "extension":
                 done = not Extension.objects.filter(item_id=item_id, decision="pending").exists()
             else:

@@ -27,6 +27,11 @@ def _documents(dp, register_doc):
     workflow.submit_for_proposal(document=to_instruct, acting_user=dp.clerk)
     workflow.propose(document=to_instruct, acting_user=dp.director, proposal="请王县长阅示，建议由应急局牵头落实。",
                      leaders=[dp.leader])
+    to_handle = register_doc(title="关于下达2026年第四季度资金预算的通知", received_at=now,
+                             sender_number="某政办发〔2026〕76号")
+    workflow.submit_for_proposal(document=to_handle, acting_user=dp.clerk)
+    workflow.assign_handling(document=to_handle, acting_user=dp.director, lead_unit=dp.czj, handler=dp.handler,
+                             deadline=timezone.localdate() + dt.timedelta(days=7))
     to_read = register_doc(title="关于印发《某市政务信息工作要点》的通知", received_at=now, handling="read",
                            sender_number="某政办发〔2026〕74号")
     workflow.circulate(document=to_read, acting_user=dp.clerk, readers=[dp.reader])
@@ -46,7 +51,7 @@ def test_each_role_sees_its_queue_and_a_notification_resolves_itself(live_server
     SHOTS.mkdir(parents=True, exist_ok=True)
     to_read = _documents(dp, register_doc)
     expected = {"clerk": ("intake", 2), "director": ("propose", 1), "leader": ("instruct", 1),
-                "reader": ("read", 1)}
+                "reader": ("read", 1), "handler": ("handle", 1)}
     for who, (queue, count) in expected.items():
         context = browser.new_context(viewport={"width": width, "height": 900})
         page = context.new_page()

@@ -21,7 +21,6 @@ from tests.browser.conftest import login
 
 # The demo logins of the business roles (README "Demo logins"), one per role or more.
 BUSINESS_LOGINS = ["zhengxl", "hesy", "wuj", "chenzq", "wangjg", "czj_contact", "tangy"]
-APP_NAMESPACES = {"office", "documents", "supervision", "meetings"}
 NOT_PAGES = re.compile(r"\.(xlsx|ics|pdf|csv)$")
 
 # Width check run in the page: the document and each title cell.
@@ -45,14 +44,16 @@ MEASURE = """() => {
 
 
 def parameter_free_pages() -> list[str]:
-    """Every GET route of the apps without a parameter, except downloads."""
+    """Every route of the product's namespaced apps (not the admin's) without a parameter,
+    except downloads; pages a role may not open, POST-only URLs and fragments are skipped
+    when visited."""
     found: list[str] = []
 
     def walk(patterns, prefix: str, namespace: str | None) -> None:
         for p in patterns:
             if isinstance(p, URLResolver):
                 walk(p.url_patterns, prefix + str(p.pattern), p.namespace or namespace)
-            elif isinstance(p, URLPattern) and namespace in APP_NAMESPACES:
+            elif isinstance(p, URLPattern) and namespace not in (None, "admin"):
                 route = prefix + str(p.pattern)
                 if "<" not in route and not NOT_PAGES.search(route):
                     found.append("/" + route)
@@ -111,7 +112,8 @@ def check_every_page(browser, base: str, width: int, shots: Path) -> tuple[dict,
 
 MUST_SEE = ["/", "/notifications/", "/rules/", "/documents/", "/documents/board/", "/documents/returned/",
             "/documents/outgoing/", "/supervision/", "/supervision/report/", "/meetings/",
-            "/meetings/discipline/", "/meetings/topics/", "/meetings/calendar/"]
+            "/meetings/discipline/", "/meetings/topics/", "/meetings/calendar/", "/information/",
+            "/study/", "/research/", "/dashboard/"]
 
 
 @pytest.mark.browser
@@ -124,4 +126,80 @@ def test_no_list_page_scrolls_sideways_and_titles_stay_readable(width, live_serv
     seen, failures = check_every_page(browser, live_server.url, width, shots)
 
     assert [url for url in MUST_SEE if url not in seen] == []
+    assert failures == []
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.parametrize("width", [390, 1366])
+def test_the_director_picks_units_and_people_by_pinyin_without_ctrl_click(width, live_server, browser, people):
+    from office.models import Unit
+    from supervision.models import Item
+    from tests.factories import UnitFactory
+
+    towns = [UnitFactory(code=f"T{k:02d}", name=f"第{k}乡", kind=Unit.Kind.TOWNSHIP) for k in range(1, 8)]
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    login(page, live_server.url, "director")
+    page.goto(f"{live_server.url}/supervision/new/")
+    page.get_by_label("标题").fill("落实校舍安全排查")
+    page.get_by_label("督办要求").fill("全面排查，按期报送。")
+
+    page.locator("#id_lead_unit-ts-control").click()
+    page.locator("#id_lead_unit-ts-control").press_sequentially("xjyj")  # 县教育局 by its initials
+    page.locator("#id_lead_unit-ts-dropdown .option", has_text="县教育局").click()
+    page.locator("#id_responsible-ts-control").click()
+    page.locator("#id_responsible-ts-dropdown").wait_for()
+    offered = page.locator("#id_responsible-ts-dropdown .option").all_inner_texts()
+    assert sorted(o for o in offered if o != "请选择") == ["县教育局 · 张承办", "县教育局 · 教育局长"]
+    page.locator("#id_responsible-ts-control").press_sequentially("zcb")
+    page.locator("#id_responsible-ts-dropdown .option", has_text="张承办").click()
+
+    page.locator("#id_co_units-ts-control").click()
+    for town in towns:                                          # one click each, no Ctrl
+        page.locator("#id_co_units-ts-dropdown .option", has_text=town.name).first.click()
+    page.keyboard.press("Escape")
+    page.locator("input[name=deadline]").fill("2026-12-18")
+    assert page.evaluate("document.scrollingElement.scrollWidth <= document.scrollingElement.clientWidth")
+    page.screenshot(path=f"{os.environ.get('PHONE_SHOTS', '/tmp/phone_shots')}/{width}-pickers.png", full_page=True)
+    page.get_by_role("button", name="立项").click()
+    page.wait_for_load_state()
+
+    item = Item.objects.get(title="落实校舍安全排查")
+    assert (item.lead_unit, item.responsible) == (people.lead, people.responsible)
+    assert set(item.co_units.all()) == set(towns)
+    context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.parametrize("width", [390, 1366])
+def test_the_admin_reads_chinese_and_does_not_scroll_sideways(width, live_server, browser, demo_office):
+    """Each administrator opens the admin and every list of it they may see."""
+    from django.contrib import admin
+
+    shots = Path(os.environ.get("PHONE_SHOTS", "/tmp/phone_shots"))
+    shots.mkdir(parents=True, exist_ok=True)
+    lists = ["/admin/"] + [f"/admin/{m._meta.app_label}/{m._meta.model_name}/" for m in admin.site._registry]
+    failures, seen = [], 0
+    for username in ("sysadmin", "secadmin", "auditadmin"):
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        page = context.new_page()
+        login(page, live_server.url, username, DEMO_PASSWORD)
+        for url in lists:
+            if page.request.get(live_server.url + url).status != 200:
+                continue
+            page.goto(live_server.url + url)
+            seen += 1
+            page.screenshot(path=str(shots / f"{width}-{username}-admin-{url.strip('/').replace('/', '_')}.png"))
+            m = page.evaluate("[document.scrollingElement.scrollWidth, document.scrollingElement.clientWidth]")
+            if m[0] > m[1]:
+                failures.append(f"{width}px {username} {url}: scrolls sideways {m}")
+            text = page.locator("#content").inner_text()
+            for english in ("Access attempts", "audit_admin", "clerk", "Choose all"):
+                if english in text:
+                    failures.append(f"{width}px {username} {url}: shows “{english}”")
+        context.close()
+
+    assert seen >= 10
     assert failures == []

@@ -19,11 +19,17 @@ def frozen(moment: dt.datetime):
         yield
 
 
-def list_count(response) -> int:
-    """The length of the list a figure links to, from the list page's own paginator."""
+def list_count(response, key: str = "") -> int:
+    """The length of the list a figure links to, from the list page's own paginator (or its
+    rows); for the two figures that are a total printed on their page, that total."""
     path = response.request["PATH_INFO"]
     if path.startswith("/documents/outgoing/") and "waiting=me" in response.request["QUERY_STRING"]:
         return response.context["drafts"].paginator.count
+    if path.startswith("/information/quarter/"):  # the quarter's table: one row per secretary
+        return response.context["totals"]["met"] if key.endswith(".met") else len(response.context["rows"])
+    if path.startswith("/study/sessions/"):  # the session's sign-in sheet
+        return response.context["summary"].present if key.endswith(".present") else len(
+            response.context["attendances"])
     return response.context["page"].paginator.count
 
 

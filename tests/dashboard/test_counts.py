@@ -183,5 +183,6 @@ def test_on_the_counted_office_every_figure_opens_a_list_of_that_length(small_of
     for user in (small_office.leader, small_office.director, small_office.chief):
         client.force_login(user)
         with frozen(NOW):
-            found = [(f.key, f.value, list_count(client.get(f.url))) for f in selectors.dashboard(user).figures]
+            found = [(f.key, f.value, list_count(client.get(f.url), f.key))
+                     for f in selectors.dashboard(user).figures]
         assert [row for row in found if row[1] != row[2]] == [], user.username

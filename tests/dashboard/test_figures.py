@@ -24,8 +24,8 @@ def test_every_figure_equals_the_length_of_the_list_it_opens(office, client, use
             assert f'href="{figure.url.replace("&", "&amp;")}"' in page, figure.key  # the page links it
             response = client.get(figure.url)
             assert response.status_code == 200, figure.url
-            if list_count(response) != figure.value:
-                mismatches.append((figure.key, figure.value, list_count(response), figure.url))
+            if list_count(response, figure.key) != figure.value:
+                mismatches.append((figure.key, figure.value, list_count(response, figure.key), figure.url))
             nonzero += bool(figure.value)
     assert mismatches == []
     assert nonzero >= 8  # the fixture gives every panel something to count
@@ -37,6 +37,14 @@ def test_the_roles_see_their_own_scope(office):
     assert scopes["wuj"].supervision_scope == "unit" and scopes["wuj"].outgoing_unit == User.objects.get(
         username="wuj").unit_id
     assert selectors.scope_for(User.objects.get(username="hesy")) is None
+
+
+def test_the_information_quotas_and_the_study_day_are_on_the_page_for_those_who_take_part(office):
+    director = selectors.dashboard(User.objects.get(username="chenzq"))
+    assert director.information.secretaries.value == len(director.information.rows) > 0
+    assert director.study.sessions and all(s.fig_expected.value >= s.fig_present.value for s in director.study.sessions)
+    leader = selectors.dashboard(User.objects.get(username="wangjg"))
+    assert leader.information is not None and leader.study is None  # leaders do not sign in to study day
 
 
 def test_a_secretary_and_an_administrator_get_no_dashboard(office, client):

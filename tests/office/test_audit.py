@@ -59,7 +59,7 @@ def test_the_audit_admin_reads_filters_and_exports(client, make_user, event):
     assert export.status_code == 200
     assert export["Content-Type"].startswith("text/csv")
     rows = export.content.decode("utf-8-sig").splitlines()
-    assert rows[0].startswith("time,user,action,result")
+    assert rows[0] == "time,user,action,action_name,result,object_type,object_id,object,address,detail"
     assert "test.event" in rows[1]
     actions = set(AuditEvent.objects.filter(actor=auditor).values_list("action", flat=True))
     assert {"audit.query", "audit.export"} <= actions

@@ -9,6 +9,7 @@ from django.utils import timezone, translation
 
 from office import selectors as office_selectors
 from office.models import Notification, Unit
+from office.workdays import WorkCalendar
 from supervision import workflow
 from tests.supervision.conftest import move_deadline
 
@@ -59,6 +60,7 @@ def test_overdue_items_show_on_the_director_leader_and_liaison_desks(client, peo
     late = make_item(title="逾期的督办事项")
     move_deadline(late, timezone.localdate() - dt.timedelta(days=20))
     make_item(title="按期办理的事项")
+    days_late = WorkCalendar.load().working_days_between(late.deliver_by, timezone.localdate())
     people.lead.liaison_secretary = people.officer
     Unit.objects.filter(pk=people.lead.pk).update(liaison_secretary=people.officer)
     for who, key in ((people.director, "office_overdue"), (people.leader, "instructed_overdue"),
@@ -69,6 +71,7 @@ def test_overdue_items_show_on_the_director_leader_and_liaison_desks(client, peo
         assert _count(page, key) == 1, who
         assert "逾期的督办事项" in queue and "按期办理的事项" not in queue
         assert 'data-level="red"' in queue
+        assert f"已逾期 {days_late} 个工作日" in queue
 
 
 def test_a_supervision_title_is_rendered_in_english_for_an_english_reader(people, make_item):
@@ -91,3 +94,14 @@ def test_chase_comes_first_once_the_item_is_overdue(client, people, make_item):
     first_open = re.search(r"<details class=\"mb-2\" open>\s*<summary[^>]*>([^<]+)</summary>", card)
     assert first_open.group(1) == "催办"
     assert card.index('data-step="chase"') < card.index('data-step="comment"')
+
+
+def test_a_chase_stops_counting_once_the_result_is_reported(people, make_item):
+    item = make_item()
+    workflow.acknowledge(item=item, acting_user=people.responsible)
+    workflow.chase(item=item, acting_user=people.officer, note="请加快进度")
+    chase = Notification.objects.get(recipient=people.responsible, task=f"sup:{item.pk}:owed")
+    assert chase.resolved_at is None
+    workflow.report_result(item=item, acting_user=people.responsible, result="已全部整改到位")
+    chase.refresh_from_db()
+    assert chase.resolved_at is not None

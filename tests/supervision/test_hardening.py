@@ -32,8 +32,8 @@ def test_the_ledger_cannot_carry_a_formula_or_control_characters(client, people,
     workflow.acknowledge(item=item, acting_user=people.responsible)
     workflow.report_result(item=item, acting_user=people.responsible, result="=HYPERLINK(\"http://x\")")
     client.force_login(people.officer)
-    sheet = openpyxl.load_workbook(io.BytesIO(
-        client.get(reverse("supervision:ledger") + "?scope=all").content)).active
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(  # streamed
+        client.get(reverse("supervision:ledger") + "?scope=all").streaming_content))).active
     cells = [c for row in sheet.iter_rows(values_only=True) for c in row]
     assert "落实整改" in cells and "'=HYPERLINK(\"http://x\")" in cells
     assert Item.objects.get(pk=item.pk).result.startswith("=")

@@ -180,8 +180,8 @@ def test_the_ledger_exports_only_what_the_user_may_see(client, people, make_item
 
     make_item()
     client.force_login(people.clerk)
-    sheet = openpyxl.load_workbook(io.BytesIO(
-        client.get(reverse("supervision:ledger") + "?scope=all").content)).active
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(  # streamed
+        client.get(reverse("supervision:ledger") + "?scope=all").streaming_content))).active
     assert "落实学校安全隐患排查" not in [c for row in sheet.iter_rows(values_only=True) for c in row]
 
 
