@@ -1,7 +1,7 @@
 """The one paginator of every list page and desk panel: no whole-table work per request.
 
 **The rule.** A page never counts what it does not show. ``page(request, queryset)`` counts the
-rows only as far as the page asked for plus ``PAGES_AHEAD`` pages (``SELECT count(*) FROM
+rows only as far as ``EXACT_UP_TO`` (10,000) or the page asked for plus ``PAGES_AHEAD`` pages (``SELECT count(*) FROM
 (… LIMIT n)``: the cost follows the page number, not the size of the office's history); past that
 the page says "of 12+". When the page has already computed the total (the supervision list's
 counts per status), it passes it as ``count=`` and nothing is counted again. A short list (a
@@ -17,6 +17,15 @@ from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.utils.functional import cached_property
 
 PAGES_AHEAD = 10
+# Below this a list always counts exactly (an index-only count of 10,000 rows costs milliseconds),
+# so a figure that links to a list (the dashboard's, a desk count) equals the length the list
+# shows; above it both say "10000+" (``count_label``).
+EXACT_UP_TO = 10_000
+
+
+def count_label(n: int) -> str:
+    """How a count is shown wherever a list's length is shown: exact up to ``EXACT_UP_TO``."""
+    return str(n) if n <= EXACT_UP_TO else f"{EXACT_UP_TO}+"
 
 
 def bounded_count(qs, limit: int) -> int:
@@ -39,7 +48,7 @@ class BoundedPaginator(Paginator):
     def count(self) -> int:
         if self._known is not None:
             return self._known
-        limit = (self._requested + PAGES_AHEAD) * self.per_page + 1
+        limit = max(EXACT_UP_TO, (self._requested + PAGES_AHEAD) * self.per_page) + 1
         n = bounded_count(self.object_list, limit)
         self.exact = n < limit
         return n if self.exact else limit - 1

@@ -178,6 +178,15 @@ def latest_answers(items: QuerySet[Item]) -> QuerySet[Item]:
                           latest_answer_at=Subquery(newest.values("created_at")[:1]))
 
 
+def first_with_latest_answers(items: QuerySet[Item], *, limit: int) -> list[Item]:
+    """The first ``limit`` of ``items`` in the lists' order (deadline first), each with its
+    latest answer and its lead unit: the ids first (an index scan), then the answers of those
+    only. Two queries."""
+    shown = list(items.order_by("deliver_by", "pk").values_list("pk", flat=True)[:limit])
+    return list(latest_answers(Item.objects.filter(pk__in=shown)).select_related("lead_unit")
+                .order_by("deliver_by", "pk"))
+
+
 def filter_units() -> list[Unit]:
     return list(Unit.objects.filter(is_active=True).exclude(kind=Unit.Kind.SUPERIOR)
                 .order_by("kind", "order", "code"))

@@ -36,7 +36,7 @@ def start(var_dir: Path, port: int) -> tuple[subprocess.Popen, Path]:
     return proc, log
 
 
-def wait_for(log: Path, text: str, timeout: float = 300) -> str:  # demo loading on a loaded machine
+def wait_for(log: Path, text: str, timeout: float = 600) -> str:  # migrate + demo office: minutes on a loaded machine
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         out = log.read_text(errors="replace")

@@ -89,10 +89,13 @@ def test_the_date_filter_is_a_range_on_the_indexed_column(dp, seeded_register):
 
 def test_the_register_count_stops_past_the_pages_asked_for(dp, seeded_register):
     qs = documents_selectors.register(dp.clerk, documents_selectors.RegisterFilters(), office=True)
-    page = paging.paginate(qs, 3, 50)
-    assert page.paginator.count == (3 + paging.PAGES_AHEAD) * 50
-    assert page.paginator.num_pages_label == f"{3 + paging.PAGES_AHEAD}+"
+    page = paging.paginate(qs, 3, 50)  # exact up to EXACT_UP_TO rows, then "+"
+    assert page.paginator.count == paging.EXACT_UP_TO and not page.paginator.exact
+    assert page.paginator.num_pages_label == f"{paging.EXACT_UP_TO // 50}+"
+    assert page.paginator.count_label == f"{paging.EXACT_UP_TO}+" == paging.count_label(len(qs))
     assert [d.pk for d in page] == list(qs.values_list("pk", flat=True)[100:150])
+    far = paging.paginate(qs, 250, 50)  # past the exact range: the pages asked for plus PAGES_AHEAD
+    assert far.paginator.count == (250 + paging.PAGES_AHEAD) * 50
     recent = qs.filter(received_at__gt=seeded_register.received_at - dt.timedelta(days=4))  # 64 rows
     last = paging.paginate(recent, 1, 50)
     assert last.paginator.num_pages_label == "2" and last.paginator.count == 64  # exact when it ends

@@ -8,7 +8,7 @@ selectors (the one definition each has of the figure):
 - drafting: of the drafts they began, the share without any review finding (核稿意见);
 - supervision: of the items they were responsible for that closed in the year, the share
   closed on time (``supervision.timeliness``); items overdue are shown;
-- information: of the quarters begun in which they had a quota, the share with the quota met
+- information: of the quarters ended in which they had a quota, the share with the quota met
   (``office.information``: frozen results for closed quarters);
 - study: the average of attendance (present out of expected, leave excused) and the months
   with a study note out of the months of the year so far;
@@ -83,8 +83,11 @@ def months_so_far(year: int, today: dt.date) -> int:
 
 
 def information_rows(year: int, today: dt.date) -> list[list | None]:
-    """The year's quarter results (None for a quarter not yet begun), computed once for many."""
-    return [information.quarter_results(year=year, quarter=q) if dt.date(year, 3 * q - 2, 1) <= today else None
+    """The year's quarter results, computed once for many; None for a quarter not yet over (a
+    quota is judged when its quarter has ended)."""
+    from office.information.models import quarter_span
+
+    return [information.quarter_results(year=year, quarter=q) if quarter_span(year, q)[1] < today else None
             for q in range(1, 5)]
 
 

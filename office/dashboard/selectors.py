@@ -19,7 +19,7 @@ import datetime as dt
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
@@ -34,6 +34,8 @@ from meetings.models import Status as MeetingStatus
 from office import roles
 from office.information import permissions as information_permissions
 from office.information import selectors as information
+from office.models import Unit
+from office.paging import count_label
 from office.study import permissions as study_permissions
 from office.study import selectors as study
 from supervision import reports, timeliness
@@ -90,6 +92,11 @@ class Figure:
 
     def __int__(self) -> int:
         return self.value
+
+    @property
+    def shown(self) -> str:
+        """The figure as the list behind it shows its length (``office.paging.count_label``)."""
+        return count_label(self.value)
 
 
 def _url(name: str, **params) -> str:
@@ -150,6 +157,10 @@ def incoming_panel(user, *, now: dt.datetime) -> IncomingPanel:
     office = is_document_office(user)
     base = incoming.register(user, incoming.RegisterFilters(date_from=first, date_to=today), office=office,
                              now=now).order_by()
+    # the same days as a range the index on received_at serves (the register's date filter alone is
+    # on the local date of received_at, which no index serves): the counts are unchanged
+    base = base.filter(received_at__gte=timeliness.day_start(first),
+                       received_at__lt=timeliness.day_start(today + dt.timedelta(days=1)))
     rows = {row["day"]: row for row in base.annotate(day=TruncDate("received_at")).values("day").annotate(
         received=Count("pk"), cleared=Count("pk", filter=incoming.cleared_q()),
         on_time=Count("pk", filter=incoming.on_time_q()))}
@@ -315,11 +326,16 @@ def supervision_panel(user, scope: Scope, *, now: dt.datetime) -> SupervisionPan
     }
     labels = {"open": pgettext_lazy("status", "Open"), "overdue": _("Overdue"), "closed": _("Closed this month"),
               "on_time": _("Closed on time this month")}
-    # every figure is of open items or of items closed this month: the rest of the history is not read
-    current = supervision.open_q() | Q(closed_at__gte=timeliness.day_start(today.replace(day=1)))
-    counted = (items.filter(current).order_by()
-               .values("lead_unit_id", "lead_unit__name", "lead_unit__kind", "lead_unit__order")
-               .annotate(**{name: Count("pk", filter=q) for name, q in predicates.items()}))
+    # one grouped count per figure, each served by its own index (lead unit and status; the partial
+    # index of the items units owe; closed_at), then the names of the units found: five queries
+    counts: dict[int, dict[str, int]] = {}
+    for name, q in predicates.items():
+        for unit_id, n in items.filter(q).order_by().values("lead_unit_id").annotate(n=Count("pk")).values_list(
+                "lead_unit_id", "n"):
+            counts.setdefault(unit_id, dict.fromkeys(FIGURE_COUNTS, 0))[name] = n
+    units = {u.pk: u for u in Unit.objects.filter(pk__in=list(counts)).only("name", "kind", "order")}
+    counted = [{"lead_unit_id": pk, "lead_unit__name": units[pk].name, "lead_unit__kind": units[pk].kind,
+                "lead_unit__order": units[pk].order, **c} for pk, c in counts.items()]
 
     def row(unit_id, name, counts) -> UnitRow:
         figs = {key: Figure(f"supervision.{unit_id or 'all'}.{key}", labels[key], counts.get(key, 0),
@@ -335,8 +351,7 @@ def supervision_panel(user, scope: Scope, *, now: dt.datetime) -> SupervisionPan
     total = row(None, _("All units"), {k: sum(r[k] for r in found) for k in FIGURE_COUNTS})
 
     instructed_qs = supervision.scoped_items(user, "instructed", manager=manager).filter(supervision.open_q())
-    instructed_items = list(supervision.latest_answers(instructed_qs).select_related("lead_unit")
-                            .order_by("deliver_by", "pk")[:INSTRUCTED_SHOWN])
+    instructed_items = supervision.first_with_latest_answers(instructed_qs, limit=INSTRUCTED_SHOWN)
     instructed_n = (len(instructed_items) if len(instructed_items) < INSTRUCTED_SHOWN
                     else instructed_qs.order_by().count())
     for item in instructed_items:

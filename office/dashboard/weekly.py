@@ -16,6 +16,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from office import notify, pdf, roles
 from office.dashboard import selectors
@@ -75,7 +76,7 @@ def send_weekly_summaries(*, now: dt.datetime | None = None) -> int:
             "rate": "—" if data.incoming.rate_30 is None else f"{data.incoming.rate_30:.1f}%"}
         created = notify.notify(
             user, key=key, kind="info", url=reverse("dashboard:home"),
-            title=_("Weekly summary, week %(week)s of %(year)s") % {"week": week, "year": year},
+            title=notify.Msg(N_("Weekly summary, week %(week)s of %(year)s"), week=week, year=year),
             body=body,
             attachment=notify.Attachment(f"领导周报-{year}-W{week:02d}.pdf", "application/pdf", document))
         sent += created is not None

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from office import audit, notify
 from office.information import permissions
@@ -30,6 +31,7 @@ from office.information.models import (
     quarter_of,
     quarter_span,
 )
+from office.notify import Msg
 from office.workflow import WorkflowError, audited_step, require_line, require_text
 
 S = Item.Status
@@ -94,10 +96,12 @@ def _record(item: Item, step: str, user, *, previous: str, note: str = "", data:
     return event
 
 
-def _tell_author(item: Item, event: ItemEvent, title: str, body: str = "") -> None:
+def _tell_author(item: Item, event: ItemEvent, title: Msg, body: str = "", *, task: str = "") -> None:
+    """The author hears of each step on their item (the title stored by meaning, shown in the
+    reader's language); a return asks for an action (``task``), resolved when they send it again."""
     if item.author_id != event.actor_id:
         notify.notify(item.author, key=f"information:{event.pk}", title=title, body=body,
-                      url=item.get_absolute_url(), kind="information")
+                      url=item.get_absolute_url(), kind="information", task=task)
 
 
 def _texts(title: str, body: str, source: str, category) -> dict:
@@ -143,6 +147,7 @@ def submit_item(*, item: Item, acting_user) -> Item:
     item.status, item.submitted_at = S.SUBMITTED, timezone.now()
     item.save(update_fields=["status", "submitted_at"])
     _record(item, "submit", acting_user, previous=previous)
+    notify.resolve([f"info:{item.pk}:returned"], by=acting_user)
     return item
 
 
@@ -155,7 +160,8 @@ def return_item(*, item: Item, acting_user, reason: str) -> Item:
     item.status, item.return_reason, item.reviewed_by = S.RETURNED, reason, acting_user
     item.save(update_fields=["status", "return_reason", "reviewed_by"])
     event = _record(item, "return_item", acting_user, previous=previous, note=reason)
-    _tell_author(item, event, _("Information returned: %(title)s") % {"title": item.title}, reason)
+    _tell_author(item, event, Msg(N_("Information returned: %(title)s"), title=item.title), reason,
+                 task=f"info:{item.pk}:returned")
     return item
 
 
@@ -169,7 +175,7 @@ def approve(*, item: Item, acting_user) -> Item:
     item.status, item.approved_at, item.reviewed_by, item.return_reason = S.APPROVED, timezone.now(), acting_user, ""
     item.save(update_fields=["status", "approved_at", "reviewed_by", "return_reason"])
     event = _record(item, "approve", acting_user, previous=previous)
-    _tell_author(item, event, _("Information approved: %(title)s") % {"title": item.title})
+    _tell_author(item, event, Msg(N_("Information approved: %(title)s"), title=item.title))
     return item
 
 
@@ -192,7 +198,7 @@ def send(*, item: Item, acting_user, outlets: Iterable[Outlet]) -> list[Dispatch
     item.save(update_fields=["status", "sent_at"])
     event = _record(item, "send", acting_user, previous=previous,
                     data={"outlets": [d.outlet_id for d in new]})
-    _tell_author(item, event, _("Information sent: %(title)s") % {"title": item.title},
+    _tell_author(item, event, Msg(N_("Information sent: %(title)s"), title=item.title),
                  "、".join(d.outlet.name for d in new))
     return new
 
@@ -230,8 +236,8 @@ def record_adoption(*, item: Item, acting_user, outlet: Outlet, adopted_on: dt.d
     event = _record(item, "record_adoption", acting_user, previous=item.status,
                     data={"adoption": adoption.pk, "outlet": outlet.pk, "level": adoption.level,
                           "form": form, "on": adopted_on.isoformat(), "comment": bool(leader_comment)})
-    _tell_author(item, event, _("Information adopted by %(outlet)s: %(title)s")
-                 % {"outlet": outlet.name, "title": item.title})
+    _tell_author(item, event, Msg(N_("Information adopted by %(outlet)s: %(title)s"),
+                                     outlet=outlet.name, title=item.title))
     return adoption
 
 
@@ -249,7 +255,7 @@ def withdraw_adoption(*, item: Item, acting_user, adoption: Adoption, reason: st
     adoption.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason"])
     event = _record(item, "withdraw_adoption", acting_user, previous=item.status, note=reason,
                     data={"adoption": adoption.pk})
-    _tell_author(item, event, _("Adoption withdrawn: %(title)s") % {"title": item.title}, reason)
+    _tell_author(item, event, Msg(N_("Adoption withdrawn: %(title)s"), title=item.title), reason)
     return adoption
 
 

@@ -7,9 +7,11 @@ from collections.abc import Iterable
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from office import audit, notify, numbering, roles
 from office.models import User
+from office.notify import Msg
 from office.research import permissions
 from office.research.models import Article, Issue, Receipt, Report, Task
 from office.workdays import WorkCalendar
@@ -53,9 +55,10 @@ def create_task(
         notify.notify(
             user,
             key=f"research:{task.pk}:{user.pk}",
-            title=_("Research task: %(topic)s, report due %(due)s") % {"topic": topic, "due": f"{task.due:%Y-%m-%d}"},
+            title=Msg(N_("Research task: %(topic)s, report due %(due)s"), topic=topic, due=f"{task.due:%Y-%m-%d}"),
             url=task.get_absolute_url(),
             kind="research",
+            task=f"research:{task.pk}:report",
         )
     audit.record("research.create_task", actor=acting_user, obj=task, detail={"due": task.due.isoformat()})
     return task
@@ -76,11 +79,12 @@ def submit_report(*, task: Task, acting_user, title: str, body: str) -> Report:
         author=acting_user,
     )
     audit.record("research.submit_report", actor=acting_user, obj=task, detail={"report": report.pk})
+    notify.resolve([f"research:{task.pk}:report"], by=acting_user)
     if task.created_by_id != acting_user.pk:
         notify.notify(
             task.created_by,
             key=f"research-report:{report.pk}",
-            title=_("Research report: %(title)s") % {"title": report.title},
+            title=Msg(N_("Research report: %(title)s"), title=report.title),
             url=task.get_absolute_url(),
             kind="research",
         )
@@ -152,7 +156,8 @@ def publish(*, issue: Issue, acting_user) -> Issue:
     Receipt.objects.bulk_create([Receipt(issue=issue, user=u) for u in readers])
     for user in readers:
         notify.notify(
-            user, key=f"bulletin:{issue.pk}:{user.pk}", title=str(issue), url=issue.get_absolute_url(), kind="research"
+            user, key=f"bulletin:{issue.pk}:{user.pk}", title=Msg(N_("Bulletin: %(issue)s"), issue=str(issue)),
+            url=issue.get_absolute_url(), kind="research", task=f"bulletin:{issue.pk}:read:{user.pk}",
         )
     audit.record(
         "research.publish",
@@ -166,4 +171,7 @@ def publish(*, issue: Issue, acting_user) -> Issue:
 def mark_read(*, issue: Issue, user) -> bool:
     """The reader's receipt, the first time they open the issue. Idempotent (a conditional
     update): True only the first time."""
-    return bool(Receipt.objects.filter(issue=issue, user=user, read_at__isnull=True).update(read_at=timezone.now()))
+    first = bool(Receipt.objects.filter(issue=issue, user=user, read_at__isnull=True).update(read_at=timezone.now()))
+    if first:
+        notify.resolve([f"bulletin:{issue.pk}:read:{user.pk}"], by=user)
+    return first

@@ -7,9 +7,11 @@ from collections.abc import Iterable
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from office import audit, notify
 from office.models import Unit
+from office.notify import Msg
 from office.study import permissions, selectors
 from office.study.models import Attendance, Note, Session
 from office.workdays import WorkCalendar
@@ -42,9 +44,10 @@ def create_session(*, acting_user, date: dt.date, topic: str, materials: str = "
     people = list(selectors.office_staff(section.pk if section else None).order_by("pk"))
     Attendance.objects.bulk_create([Attendance(session=session, user=u) for u in people])
     for user in people:
-        notify.notify(user, key=f"study:{session.pk}:{user.pk}", title=_("Study session %(day)s: %(topic)s")
-                      % {"day": f"{date:%Y-%m-%d}", "topic": topic}, url=session.get_absolute_url(), kind="study",
-                      email=False)
+        notify.notify(user, key=f"study:{session.pk}:{user.pk}", title=Msg(N_("Study session %(day)s: %(topic)s"),
+                                                                               day=f"{date:%Y-%m-%d}", topic=topic),
+                      url=session.get_absolute_url(), kind="study", email=False,
+                      task=f"study:{session.pk}:attend:{user.pk}")
     audit.record("study.create_session", actor=acting_user, obj=session, detail={"expected": len(people)})
     return session
 
@@ -68,6 +71,7 @@ def sign_in(*, session: Session, acting_user) -> Attendance:
         row.signed_in_at, row.leave_reason = timezone.now(), ""
         row.save(update_fields=["signed_in_at", "leave_reason"])
         audit.record("study.sign_in", actor=acting_user, obj=session)
+    notify.resolve([f"study:{session.pk}:attend:{acting_user.pk}"], by=acting_user)
     return row
 
 

@@ -107,7 +107,7 @@ def test_the_desk_in_english_on_a_phone(live_server, browser, dp, register_doc, 
     page.goto(f"{live_server.url}/")
     page.locator(".navbar-toggler").click()  # the language switch sits in the folded menu
     page.get_by_role("button", name="English").click()
-    page.wait_for_function("document.documentElement.lang === 'en'")
+    page.wait_for_selector("html[lang=en]", state="attached")
     row = page.get_by_test_id("desk-queue-read").get_by_test_id("desk-row")
     assert "Very urgent" in row.inner_text()
     assert page.get_by_test_id("desk-notification").first.inner_text().startswith("To read: ")

@@ -30,7 +30,7 @@ def test_the_dashboard_runs_the_same_queries_however_large_the_history(demo_offi
     large = [_queries(client, u) for u in users]
     assert small == large
     # leader, director, section chief: (selectors, whole page)
-    assert small == [(17, 28), (14, 24), (17, 28)]
+    assert small == [(22, 33), (18, 28), (20, 31)]
 
 
 def test_the_refresh_is_a_poll_that_does_not_renew_the_idle_session(demo_office, client):

@@ -21,9 +21,13 @@ def test_an_item_goes_from_draft_to_adoption(ip, write):
     assert (item.status, item.return_reason) == ("returned", "请核实数据来源。")
     assert Notification.objects.filter(recipient=ip.a, title__contains="退回").count() + Notification.objects.filter(
         recipient=ip.a, title__contains="returned").count() == 1
+    returned = Notification.objects.get(recipient=ip.a, task=f"info:{item.pk}:returned")
+    assert returned.resolved_at is None and returned.message["msgid"] == "Information returned: %(title)s"
     workflow.edit_item(item=item, acting_user=ip.a, title="改后的标题", body="改后的正文", category=ip.category,
                        source="县统计局月报（核实）")
     workflow.submit_item(item=item, acting_user=ip.a)
+    returned.refresh_from_db()
+    assert returned.resolved_at is not None  # sent again: the return asks for nothing more
     workflow.edit_item(item=item, acting_user=ip.reviewer, title="信息科改定标题", body="改后的正文",
                        category=ip.category, source="县统计局月报（核实）")
     workflow.approve(item=item, acting_user=ip.reviewer)

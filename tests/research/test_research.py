@@ -198,3 +198,32 @@ def test_render_samples_writes_the_bulletin(db, tmp_path, monkeypatch):
     call_command("render_samples", str(tmp_path), stdout=io.StringIO())
     data = (tmp_path / "某县政讯.pdf").read_bytes()
     assert "某县政讯" in PdfReader(io.BytesIO(data)).pages[0].extract_text().replace(" ", "")
+
+
+def test_notifications_are_stored_by_meaning_and_resolve_when_their_action_is_done(client, rp):
+    """A research task's notice asks for its report: it stops counting when the report is in,
+    whoever on the team wrote it; a bulletin's asks each reader to read it; titles render in the
+    reader's language."""
+    from django.utils import translation
+
+    from office import notify
+
+    t = task(rp, topic="农村饮水调研")
+    to_b = Notification.objects.get(recipient=rp.b, task=f"research:{t.pk}:report")
+    with translation.override("en"):
+        assert to_b.display_title.startswith("Research task: 农村饮水调研, report due ")
+    with translation.override("zh-hans"):
+        assert "农村饮水调研" in to_b.display_title and "Research task" not in to_b.display_title
+    assert Notification.objects.filter(notify.open_q(), task=f"research:{t.pk}:report").count() == 2
+    r = workflow.submit_report(task=t, acting_user=rp.b, title="报告", body="正文")
+    assert Notification.objects.filter(notify.open_q(), task=f"research:{t.pk}:report").count() == 0
+    issue = workflow.create_issue(acting_user=rp.chief)
+    workflow.add_articles(issue=issue, acting_user=rp.chief, reports=[r])
+    workflow.publish(issue=issue, acting_user=rp.chief)
+    mine = Notification.objects.get(recipient=rp.leader, task=f"bulletin:{issue.pk}:read:{rp.leader.pk}")
+    assert mine.resolved_at is None
+    client.force_login(rp.leader)
+    client.get(issue.get_absolute_url())
+    mine.refresh_from_db()
+    assert mine.resolved_at is not None and mine.resolved_by == rp.leader
+    assert Notification.objects.filter(notify.open_q(), task__startswith=f"bulletin:{issue.pk}:read:").count() == 2
