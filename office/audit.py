@@ -35,10 +35,25 @@ def reset_request_ip(token: contextvars.Token) -> None:
     _request_ip.reset(token)
 
 
+# Apps whose objects the audit trail may name by str(): people, units, posts, rules, settings and
+# the framework's own. Every other app's object is business content (a draft's title, a meeting's
+# topic, an information item): named by its ``audit_repr`` or by its kind and id, never by str().
+NAMED_BY_STR = frozenset({"office", "auth", "contenttypes", "sessions", "admin", "axes", "otp_totp",
+                          "otp_static", "django_otp", "django_celery_beat"})
+
+
 def audit_label(obj) -> str:
-    """How the audit trail names an object: its ``audit_repr`` when it has one (a document or
-    an item by its number: the audit administrator sees no business content), else str()."""
-    return str(getattr(obj, "audit_repr", obj))
+    """How the audit trail names an object (8.1.4.2 d: the audit administrator sees no business
+    content): its ``audit_repr`` when it has one (a document or an item by its number); a
+    business object without one by ``app.model#id`` ("meetings.meeting#12"); people, units,
+    rules and settings by str()."""
+    label = getattr(obj, "audit_repr", None)
+    if label is not None:
+        return str(label)
+    meta = getattr(obj, "_meta", None)
+    if meta is not None and meta.app_label not in NAMED_BY_STR:
+        return f"{meta.label_lower}#{obj.pk}"
+    return str(obj)
 
 
 def record_denied(request) -> None:

@@ -310,3 +310,21 @@ def test_roles_are_never_deleted(db):
     with pytest.raises(ProtectedError), transaction.atomic():
         Group.objects.filter(name=roles.SECURITY_ADMIN).delete()
     assert Group.objects.filter(name=roles.SECURITY_ADMIN).exists()
+
+
+def test_the_audit_trail_names_no_business_object_by_its_content(db):
+    """A business object without an ``audit_repr`` (a draft, a meeting, an information item, a
+    research task …) is named by its kind and id; people and units by name (8.1.4.2 d)."""
+    from documents.outgoing.models import OutgoingDocument
+    from meetings.models import Meeting
+    from office.information.models import Item as InformationItem
+    from office.research.models import Task
+
+    assert audit.audit_label(OutgoingDocument(pk=5, title="关于调整干部的请示")) == "documents.outgoingdocument#5"
+    assert audit.audit_label(Meeting(pk=12, title="研究人事任免")) == "meetings.meeting#12"
+    assert audit.audit_label(InformationItem(pk=3, title="某镇发生险情")) == "information.item#3"
+    assert audit.audit_label(Task(pk=4, topic="信访积案调研")) == "research.task#4"
+    unit = Unit.objects.create(code="T1", name="县财政局", kind=Unit.Kind.DEPARTMENT)
+    assert audit.audit_label(unit) == "县财政局"
+    audit.record("test.named", obj=InformationItem(pk=3, title="某镇发生险情"))
+    assert AuditEvent.objects.get(action="test.named").object_repr == "information.item#3"
