@@ -76,7 +76,7 @@ def send_weekly_summaries(*, now: dt.datetime | None = None) -> int:
             "rate": "—" if data.incoming.rate_30 is None else f"{data.incoming.rate_30:.1f}%"}
         created = notify.notify(
             user, key=key, kind="info", url=reverse("dashboard:home"),
-            title=notify.Msg(N_("Weekly summary, week %(week)s of %(year)s"), week=week, year=year),
+            title=notify.Msg(N_("Weekly summary, week %(week)s of %(year)s"), week=f"{week}", year=f"{year}"),
             body=body,
             attachment=notify.Attachment(f"领导周报-{year}-W{week:02d}.pdf", "application/pdf", document))
         sent += created is not None

@@ -97,6 +97,9 @@ def record_attendance(*, session: Session, acting_user, present: Iterable, leave
             row.leave_reason = leave[row.user_id].strip()[:200]
             row.save(update_fields=["leave_reason"])
     count = sum(1 for r in rows if r.signed_in_at is not None)
+    # present or on leave: the notice asks nothing more of them
+    notify.resolve([f"study:{session.pk}:attend:{r.user_id}" for r in rows if r.signed_in_at or r.leave_reason],
+                   by=acting_user)
     audit.record("study.record_attendance", actor=acting_user, obj=session,
                  detail={"present": count, "leave": sorted(leave or {})})
     return count

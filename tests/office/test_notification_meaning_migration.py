@@ -15,6 +15,10 @@ BACKFILLS = (
     ("supervision.migrations.0006_desk_notification_meaning", "forwards"),
     ("documents.migrations.0012_desk_outgoing_notification_meaning", "forwards"),
     ("meetings.migrations.0003_desk_notification_meaning", "forwards"),
+    ("office.information.migrations.0003_notification_meaning", "forwards"),
+    ("office.study.migrations.0003_notification_meaning", "forwards"),
+    ("office.research.migrations.0003_notification_meaning", "forwards"),
+    ("office.dashboard.migrations.0001_weekly_notification_meaning", "forwards"),
 )
 
 
