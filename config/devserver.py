@@ -64,6 +64,9 @@ def launcher_env(environ: dict) -> dict:
 
 
 def main() -> int:
+    # Ctrl-C stops everything even when the launcher was started with SIGINT ignored (a
+    # non-interactive shell's background job, `nohup`): Python then installs no handler itself.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     env = launcher_env(os.environ)
     port = env["PORT"]
     var = embedded.var_dir()
