@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import calendar as pycal
 import datetime as dt
-import functools
 import secrets
 
 from django.conf import settings
@@ -24,22 +23,13 @@ from meetings import discipline, forms, ics, permissions, printing, selectors, s
 from meetings.models import CalendarFeed, Decision, Material, MaterialOpen, Meeting, Topic
 from meetings.steps import MEETING_STEPS, TOPIC_STEPS, _signed_message
 from office import audit, once, paging, roles
-from office.http import download, serve_stored_file
+from office.http import download, only_for, serve_stored_file
 from office.steps import StepPage, finish
 from office.workdays import WorkCalendar
 from office.workflow import WorkflowError
 
-
-def business(view):
-    """Meeting pages are for the business roles; administrators get 403 (三员分立)."""
-
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not roles.has_role(request.user, *roles.BUSINESS_ROLES):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
+# Meeting pages are for the business roles; administrators get 403 (三员分立).
+business = only_for(lambda user: roles.has_role(user, *roles.BUSINESS_ROLES))
 
 
 # --- list and creation -----------------------------------------------------------------------

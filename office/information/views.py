@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -13,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from office import audit, once, paging
-from office.http import download
+from office.http import download, only_for
 from office.information import exports, forms, permissions, selectors, workflow
 from office.information.models import Item, quarter_span
 from office.information.steps import ITEM_STEPS
@@ -24,17 +22,9 @@ from office.workflow import WorkflowError
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def taking_part(view):
-    """Information pages are for secretaries, section chiefs, directors and leaders; anyone else
-    (an administrator above all, 三员分立) gets 403."""
-
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not permissions.takes_part(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
+# Information pages are for secretaries, section chiefs, directors and leaders; anyone else
+# (an administrator above all, 三员分立) gets 403.
+taking_part = only_for(permissions.takes_part)
 
 
 @taking_part

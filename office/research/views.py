@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
@@ -13,22 +11,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from office import audit, once, paging
-from office.http import download
+from office.http import download, only_for
 from office.research import forms, permissions, printing, selectors, workflow
 from office.research.models import Issue, Task
 from office.steps import Step, StepPage, finish
 from office.workdays import WorkCalendar
 from office.workflow import WorkflowError
 
-
-def taking_part(view):
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not permissions.takes_part(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
+taking_part = only_for(permissions.takes_part)
 
 
 @taking_part

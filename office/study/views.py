@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
@@ -13,21 +11,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from office import once, paging
+from office.http import only_for
 from office.models import Unit
 from office.steps import Step, StepPage, finish
 from office.study import forms, permissions, selectors, workflow
 from office.study.models import Note, Session
 from office.workflow import WorkflowError
 
-
-def staff_only(view):
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not permissions.takes_part(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
+staff_only = only_for(permissions.takes_part)
 
 
 @staff_only
