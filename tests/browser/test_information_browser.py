@@ -4,17 +4,8 @@ on a 390 px phone."""
 
 import pytest
 
-from tests.browser.conftest import accept_confirmations
-from tests.factories import TEST_PASSWORD
+from tests.browser.conftest import accept_confirmations, login
 from tests.information.conftest import adopt, ip, write  # noqa: F401  (personas)
-
-
-def login(page, base, username):
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_selector("[data-testid=desk-title]")
 
 
 @pytest.mark.browser
